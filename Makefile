@@ -1,0 +1,108 @@
+# edgetax build chain. Versions and commands follow ../shared/toolchain.md.
+#
+#   make setup   install every tool (idempotent; seconds when all is there)
+#   make build   release pkg/ (npm package `edgetax`), prints the .wasm size
+#   make test    cargo test, clippy, fmt, browser tests, release build, Node tests
+#   make demo    build, then a worked estimate for a sample cart in Node
+#   make clean   remove build output (keeps .tools/ and node_modules/)
+#   make distclean  also remove .tools/ and node_modules/
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+WASM_TARGET          := wasm32-unknown-unknown
+WASM_PACK_VERSION    := 0.15.1
+# Must equal the wasm-bindgen version in Cargo.lock (checked by setup), or
+# wasm-pack tries to download a matching CLI, which fails here.
+WASM_BINDGEN_VERSION := 0.2.130
+GECKODRIVER_VERSION  := 0.37.1
+APT_PACKAGES         := chromium chromium-driver firefox-esr
+
+# Tools live under an ignored .tools/ so later runs skip the ~5 min install.
+TOOLS ?= $(CURDIR)/.tools
+export PATH := $(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export DEBIAN_FRONTEND := noninteractive
+export CHROMEDRIVER := /usr/bin/chromedriver
+export GECKODRIVER := $(TOOLS)/bin/geckodriver
+
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+NPM_STAMP := node_modules/.edgetax-setup-stamp
+PKG_WASM := pkg/edgetax_bg.wasm
+
+.PHONY: setup setup-rust setup-tools setup-browsers setup-node build test demo clean distclean
+
+## setup ---------------------------------------------------------------------
+
+setup: setup-rust setup-tools setup-node setup-browsers
+
+setup-rust:
+	@rustup target list --installed | grep -x '$(WASM_TARGET)' >/dev/null \
+	  || rustup target add $(WASM_TARGET)
+	@locked=$$(grep -A1 '^name = "wasm-bindgen"$$' Cargo.lock | sed -n 's/^version = "\(.*\)"$$/\1/p'); \
+	if [[ -n "$$locked" && "$$locked" != '$(WASM_BINDGEN_VERSION)' ]]; then \
+	  echo "Cargo.lock has wasm-bindgen $$locked but the Makefile pins wasm-bindgen-cli $(WASM_BINDGEN_VERSION): make them equal" >&2; \
+	  exit 1; \
+	fi
+
+# Each install is guarded by the installed version, so a pin bump reinstalls.
+setup-tools:
+	@[[ "$$($(TOOLS)/bin/wasm-pack --version 2>/dev/null)" == "wasm-pack $(WASM_PACK_VERSION)" ]] \
+	  || cargo install --locked --root '$(TOOLS)' wasm-pack --version $(WASM_PACK_VERSION)
+	@# no --locked: the CLI's own lock file wants a crate version the registry lacks
+	@[[ "$$($(TOOLS)/bin/wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]] \
+	  || cargo install --root '$(TOOLS)' wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[[ "$$($(TOOLS)/bin/geckodriver --version 2>/dev/null | head -n 1)" == "geckodriver $(GECKODRIVER_VERSION)"* ]] \
+	  || cargo install --locked --root '$(TOOLS)' geckodriver --version $(GECKODRIVER_VERSION)
+
+setup-node: $(NPM_STAMP)
+
+# binaryen@132.0.0 gives wasm-opt (Debian's v108 makes a broken .wasm).
+$(NPM_STAMP): package.json $(wildcard package-lock.json)
+	@if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; \
+	 else npm install --no-audit --no-fund; fi
+	@touch $@
+
+setup-browsers:
+	@if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver && -x /usr/bin/firefox-esr ]]; then :; else \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+## build ---------------------------------------------------------------------
+
+# Shared by build, test and demo so each runs it once after its own setup.
+define build_pkg
+wasm-pack build --target web --release --out-name edgetax
+scripts/size.sh $(PKG_WASM)
+endef
+
+build: setup
+	$(build_pkg)
+
+## test ----------------------------------------------------------------------
+
+test: setup
+	cargo test
+	cargo clippy --all-targets -- -D warnings
+	cargo fmt --check
+	wasm-pack test --headless --chrome --firefox
+	$(build_pkg)
+	node --test tests/node/
+
+## demo ----------------------------------------------------------------------
+
+demo: setup
+	$(build_pkg)
+	node scripts/demo.mjs
+
+## clean ---------------------------------------------------------------------
+
+clean:
+	cargo clean
+	rm -rf pkg
+
+distclean: clean
+	rm -rf node_modules .tools

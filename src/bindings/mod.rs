@@ -1,0 +1,9 @@
+//! The JS face of edgetax. Everything here only converts between JS values
+//! and the core; no tax logic lives in this folder.
+
+pub mod convert;
+pub mod estimator;
+pub mod exports;
+pub mod offline;
+mod types;
+pub mod worker;

@@ -1,0 +1,45 @@
+//! edgetax: sales-tax estimates at checkout against the TaxJar API.
+//!
+//! The modules read as the pipeline a cart goes through:
+//!
+//! | step | module | what it does |
+//! | --- | --- | --- |
+//! | cart | [`cart`] | the input, in TaxJar's field names |
+//! | validate | [`validate`] | checks every field, normalizes codes and money |
+//! | split | [`split`] | largest-remainder allocation, order-discount split |
+//! | request | [`request`] | the exact `POST /v2/taxes` body |
+//! | key | [`key`] | the canonical memo key of a cart |
+//! | response | [`model`] | TaxJar's v2 types, tolerant parsing |
+//! | reconcile | [`reconcile`] | line taxes that add up to the cent |
+//! | estimate | [`estimate`] | the `Estimate` handed back to callers |
+//!
+//! Around the pipeline: [`estimator`] (memo, nexus gate, for the browser
+//! `Estimator`), [`proxy`] (the Worker's decisions) and [`offline`]
+//! (backup estimates from summarized rates). [`money`] and [`error`] serve
+//! them all. Everything here is plain Rust;
+//! the JS conversion lives in `bindings` alone.
+
+pub mod cart;
+pub mod error;
+pub mod estimate;
+pub mod estimator;
+pub mod key;
+pub mod model;
+pub mod money;
+pub mod offline;
+pub mod proxy;
+pub mod reconcile;
+pub mod regions;
+pub mod request;
+pub mod split;
+pub mod validate;
+
+#[doc(hidden)]
+pub mod bindings;
+
+pub use cart::Cart;
+pub use error::{Code, Error, Result};
+pub use money::Money;
+
+/// The crate version, as published.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,253 @@
+//! TaxJar's error bodies, and [`parse_body`], which turns any HTTP answer
+//! into a typed value or an [`Error`].
+//!
+//! How an answer is classified:
+//!
+//! | status | body | result |
+//! | --- | --- | --- |
+//! | 2xx | JSON of the expected shape | `Ok(T)` |
+//! | 2xx | not JSON, or JSON of another shape | [`Code::UpstreamUnparseable`] |
+//! | 401 | anything | [`Code::Unauthorized`] |
+//! | any other | anything | [`Code::UpstreamError`] |
+//!
+//! An error body that is not JSON (an HTML page from a gateway, an empty
+//! body on 429 or 5xx) is *not* unparseable: the status already says what
+//! happened, so the error keeps its status and only lacks TaxJar's `detail`.
+//! A 2xx answer whose body cannot be read is unparseable, since the caller
+//! would otherwise get no value at all.
+
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{Code, Error, Result};
+
+/// The longest body excerpt quoted in an error message, in characters.
+const SNIPPET_CHARS: usize = 80;
+
+/// TaxJar's `{error, detail, status}` error body, read tolerantly: `status`
+/// may be a number or a string (`"401"`), `detail` a string or an array of
+/// strings (joined with `"; "`). Missing or null fields are `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ErrorBody {
+    /// The reason phrase, e.g. `"Bad Request"`.
+    pub error: Option<String>,
+    /// What TaxJar says went wrong.
+    pub detail: Option<String>,
+    /// The status TaxJar wrote into the body, if it is a valid one.
+    pub status: Option<u16>,
+}
+
+impl ErrorBody {
+    /// Reads an error body; `None` when it is not a JSON object.
+    pub fn parse(body: &str) -> Option<ErrorBody> {
+        serde_json::from_str(body).ok()
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        // Only an object is an error body; any JSON value is accepted per
+        // field, then normalized, so one odd field never costs the others.
+        let map = serde_json::Map::<String, Value>::deserialize(deserializer)?;
+        let field = |name: &str| map.get(name).unwrap_or(&Value::Null);
+        Ok(ErrorBody {
+            error: text(field("error")),
+            detail: text(field("detail")),
+            status: status_code(field("status")),
+        })
+    }
+}
+
+/// A field as text: strings as they are, arrays joined with `"; "`, other
+/// values in their JSON form; null and blanks are `None`.
+fn text(value: &Value) -> Option<String> {
+    let joined = match value {
+        Value::Null => return None,
+        Value::String(s) => s.trim().to_owned(),
+        Value::Array(items) => items.iter().filter_map(text).collect::<Vec<_>>().join("; "),
+        other => other.to_string(),
+    };
+    (!joined.is_empty()).then_some(joined)
+}
+
+/// A status from a number or a numeric string, if it is a valid HTTP status.
+fn status_code(value: &Value) -> Option<u16> {
+    let number = match value {
+        Value::Number(n) => n.as_u64()?,
+        Value::String(s) => s.trim().parse::<u64>().ok()?,
+        _ => return None,
+    };
+    u16::try_from(number)
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+}
+
+/// Turns an HTTP answer from TaxJar into `T` or a typed [`Error`]; see the
+/// module documentation for how each case is classified. Errors carry the
+/// HTTP `status`, and for error statuses TaxJar's `detail` when the body has
+/// one. The HTTP status is the one reported: it is what actually happened,
+/// whereas the body's `status` field may be missing or a string.
+pub fn parse_body<T: DeserializeOwned>(status: u16, body: &str) -> Result<T> {
+    if (200..300).contains(&status) {
+        parse_success(status, body)
+    } else {
+        Err(upstream_error(status, body))
+    }
+}
+
+fn parse_success<T: DeserializeOwned>(status: u16, body: &str) -> Result<T> {
+    let unparseable = |message: String| Error {
+        status: Some(status),
+        ..Error::new(Code::UpstreamUnparseable, message)
+    };
+    let not_json = || {
+        unparseable(format!(
+            "TaxJar's {status} answer is not JSON; body: {}",
+            Snippet(body)
+        ))
+    };
+    let mut reader = serde_json::Deserializer::from_str(body);
+    let value = serde_path_to_error::deserialize(&mut reader).map_err(|err| {
+        if err.inner().is_data() {
+            unparseable(format!(
+                "TaxJar's {status} answer does not have the expected shape at `{}`: {}; body: {}",
+                err.path(),
+                err.inner(),
+                Snippet(body)
+            ))
+        } else {
+            not_json()
+        }
+    })?;
+    // Trailing garbage after the JSON value means the body is not JSON.
+    reader.end().map_err(|_| not_json())?;
+    Ok(value)
+}
+
+fn upstream_error(status: u16, body: &str) -> Error {
+    let code = if status == 401 {
+        Code::Unauthorized
+    } else {
+        Code::UpstreamError
+    };
+    let parsed = ErrorBody::parse(body);
+    let reason = parsed
+        .as_ref()
+        .and_then(|b| b.error.clone())
+        .unwrap_or_else(|| reason_phrase(status).to_owned());
+    let detail = parsed.and_then(|b| b.detail);
+    let message = match (&detail, body.trim().is_empty()) {
+        (Some(detail), _) => format!("TaxJar answered {status} {reason}: {detail}"),
+        (None, true) => format!("TaxJar answered {status} {reason} with an empty body"),
+        (None, false) => format!("TaxJar answered {status} {reason}; body: {}", Snippet(body)),
+    };
+    Error {
+        status: Some(status),
+        detail,
+        ..Error::new(code, message)
+    }
+}
+
+/// The standard reason phrase of the statuses TaxJar and gateways use.
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        410 => "Gone",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    }
+}
+
+/// A body quoted on one line, at most [`SNIPPET_CHARS`] characters long.
+struct Snippet<'a>(&'a str);
+
+impl fmt::Display for Snippet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let flat = self.0.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.is_empty() {
+            return f.write_str("(empty)");
+        }
+        if flat.chars().count() <= SNIPPET_CHARS {
+            return write!(f, "{flat:?}");
+        }
+        let cut: String = flat.chars().take(SNIPPET_CHARS - 3).collect();
+        write!(f, "{:?}", format!("{cut}..."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_tolerates_shapes() {
+        let body = ErrorBody::parse(r#"{"error":"Bad Request","detail":["a","b"],"status":"400"}"#);
+        assert_eq!(
+            body,
+            Some(ErrorBody {
+                error: Some("Bad Request".into()),
+                detail: Some("a; b".into()),
+                status: Some(400),
+            })
+        );
+        let body = ErrorBody::parse(r#"{"status":"oops","detail":null}"#).unwrap();
+        assert_eq!(body, ErrorBody::default());
+        assert_eq!(ErrorBody::parse("<html></html>"), None);
+        assert_eq!(ErrorBody::parse("[1]"), None);
+    }
+
+    #[test]
+    fn snippet_is_short_and_on_one_line() {
+        let long = "x".repeat(200);
+        let shown = Snippet(&long).to_string();
+        // The quotes are added by Debug formatting; the excerpt is 80 chars.
+        assert_eq!(shown.len(), SNIPPET_CHARS + 2);
+        assert!(shown.ends_with("...\""));
+        assert_eq!(Snippet("a\n  b").to_string(), "\"a b\"");
+        assert_eq!(Snippet(" ").to_string(), "(empty)");
+        // Multi-byte characters are cut on a character boundary.
+        let accents = "é".repeat(100);
+        assert_eq!(
+            Snippet(&accents).to_string().chars().count(),
+            SNIPPET_CHARS + 2
+        );
+    }
+
+    #[test]
+    fn trailing_garbage_is_not_json() {
+        let err = parse_body::<Value>(200, "{} <html>").unwrap_err();
+        assert_eq!(err.code, Code::UpstreamUnparseable);
+        assert!(err.message.contains("not JSON"), "{}", err.message);
+    }
+
+    #[test]
+    fn shape_errors_name_the_path() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct T {
+            tax: Inner,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            amount: u32,
+        }
+        let err = parse_body::<T>(200, r#"{"tax":{"amount":"x"}}"#).unwrap_err();
+        assert_eq!(err.code, Code::UpstreamUnparseable);
+        assert_eq!(err.status, Some(200));
+        assert!(err.message.contains("`tax.amount`"), "{}", err.message);
+    }
+}

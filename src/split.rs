@@ -1,0 +1,296 @@
+//! Splitting money to the cent: largest-remainder allocation, and the
+//! order-discount split built on it.
+//!
+//! Arithmetic is in integers (cents and scaled weights, `i128`), so every
+//! share is exact and the shares always sum to the total.
+
+use rust_decimal::Decimal;
+
+use crate::error::{Code, Error, Result};
+use crate::money::Money;
+use crate::validate::{DiscountSplit, ValidCart};
+
+/// Splits `total` by `weights` so the shares sum exactly to `total`.
+///
+/// Each share gets the floor of its exact cents; the leftover cents go one
+/// each to the largest fractional remainders, ties to the lower index. A
+/// zero weight gets zero. A negative total is split as its absolute value
+/// and the sign restored, so refunds split like sales.
+///
+/// Errors (`invalid_value`): no weights, a negative weight, all-zero
+/// weights, a total that is not whole cents, or numbers too large.
+pub fn allocate(total: Money, weights: &[Decimal]) -> Result<Vec<Money>> {
+    let invalid = |msg: &str| Error::new(Code::InvalidValue, msg);
+    if weights.is_empty() {
+        return Err(invalid("allocate needs at least one weight"));
+    }
+    if let Some(i) = weights
+        .iter()
+        .position(|w| w.is_sign_negative() && !w.is_zero())
+    {
+        return Err(Error::field(
+            Code::InvalidValue,
+            format!("weights[{i}]"),
+            format!("weight {} is negative", weights[i]),
+        ));
+    }
+    if total.round_cents() != total {
+        return Err(invalid("the total must be a whole number of cents"));
+    }
+    let cents = total
+        .cents()
+        .ok_or_else(|| invalid("the total is too large"))?;
+    let ints = scaled(weights).ok_or_else(|| invalid("the weights are too large"))?;
+    let shares = allocate_cents(cents.unsigned_abs() as i128, &ints)
+        .ok_or_else(|| invalid("the total and weights are too large to split"))?
+        .ok_or_else(|| invalid("all weights are zero"))?;
+    let sign = if cents < 0 { -1 } else { 1 };
+    Ok(shares
+        .into_iter()
+        .map(|c| Money::from_cents(sign * c as i64))
+        .collect())
+}
+
+/// The weights as integers of one common scale.
+fn scaled(weights: &[Decimal]) -> Option<Vec<i128>> {
+    let scale = weights.iter().map(|w| w.normalize().scale()).max()?;
+    weights
+        .iter()
+        .map(|w| {
+            let w = w.normalize();
+            let factor = 10i128.checked_pow(scale - w.scale())?;
+            w.mantissa().checked_mul(factor)
+        })
+        .collect()
+}
+
+/// Largest remainder over integer weights. `None` on overflow;
+/// `Some(None)` when all weights are zero.
+fn allocate_cents(total: i128, weights: &[i128]) -> Option<Option<Vec<i128>>> {
+    let sum = weights.iter().try_fold(0i128, |a, w| a.checked_add(*w))?;
+    if sum == 0 {
+        return Some(None);
+    }
+    let mut shares = Vec::with_capacity(weights.len());
+    let mut remainders = Vec::with_capacity(weights.len());
+    let mut given = 0i128;
+    for (i, w) in weights.iter().enumerate() {
+        let exact = total.checked_mul(*w)?;
+        shares.push(exact / sum);
+        remainders.push((exact % sum, i));
+        given += exact / sum;
+    }
+    let leftover = (total - given) as usize; // < weights.len()
+    if leftover > 0 {
+        // Largest remainder first; ties to the lower index.
+        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, i) in &remainders[..leftover] {
+            shares[i] += 1;
+        }
+    }
+    Some(Some(shares))
+}
+
+/// Each line's total discount (its own plus its share of the order
+/// discount), in cart order.
+///
+/// Lines are split in order of id, not of position, so the same cart in
+/// another order gets the same cents per line (the memo key ignores order).
+pub fn line_discounts(cart: &ValidCart) -> Vec<Money> {
+    let mut totals: Vec<Money> = cart.lines.iter().map(|l| l.discount).collect();
+    if cart.order_discount.is_zero() {
+        return totals;
+    }
+    let mut order: Vec<usize> = (0..cart.lines.len())
+        .filter(|&i| cart.lines[i].discountable)
+        .collect();
+    order.sort_by(|&a, &b| cart.lines[a].id.cmp(&cart.lines[b].id));
+    let room: Vec<Money> = order.iter().map(|&i| cart.lines[i].net()).collect();
+    let shares = match cart.discount_split {
+        DiscountSplit::Proportional => proportional(cart.order_discount, &room),
+        DiscountSplit::Even => even(cart.order_discount, &room),
+    };
+    for (&i, share) in order.iter().zip(shares) {
+        totals[i] += share;
+    }
+    totals
+}
+
+/// Shares by each line's room. Validation has made `discount <= Σ room`,
+/// and a share can then never pass its line's room: its exact value is at
+/// most the room, which is whole cents.
+fn proportional(discount: Money, room: &[Money]) -> Vec<Money> {
+    let weights: Vec<Decimal> = room.iter().map(|m| m.value()).collect();
+    allocate(discount, &weights).unwrap_or_else(|_| vec![Money::ZERO; room.len()])
+}
+
+/// Equal shares, each capped at its line's room; what a capped line cannot
+/// take is shared again among the others.
+fn even(discount: Money, room: &[Money]) -> Vec<Money> {
+    let mut shares = vec![Money::ZERO; room.len()];
+    let mut open: Vec<usize> = (0..room.len()).filter(|&i| !room[i].is_zero()).collect();
+    let mut left = discount;
+    while !left.is_zero() && !open.is_empty() {
+        let equal = vec![Decimal::ONE; open.len()];
+        let Ok(round) = allocate(left, &equal) else {
+            break;
+        };
+        let capped: Vec<usize> = (0..open.len())
+            .filter(|&k| round[k] >= room[open[k]])
+            .collect();
+        if capped.is_empty() {
+            for (k, &i) in open.iter().enumerate() {
+                shares[i] += round[k];
+            }
+            break;
+        }
+        // Fill the capped lines completely and share the rest again.
+        for &k in &capped {
+            let i = open[k];
+            shares[i] = room[i];
+            left -= room[i];
+        }
+        open = open
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| !capped.contains(k))
+            .map(|(_, &i)| i)
+            .collect();
+    }
+    shares
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cart::Cart;
+
+    fn m(s: &str) -> Money {
+        Money::parse(s).unwrap()
+    }
+    fn w(list: &[&str]) -> Vec<Decimal> {
+        list.iter()
+            .map(|s| Decimal::from_str_exact(s).unwrap())
+            .collect()
+    }
+    fn strs(v: Vec<Money>) -> Vec<String> {
+        v.into_iter().map(|m| m.to_string()).collect()
+    }
+
+    #[test]
+    fn largest_remainder_with_ties_to_lower_index() {
+        assert_eq!(
+            strs(allocate(m("10"), &w(&["1", "1", "1"])).unwrap()),
+            ["3.34", "3.33", "3.33"]
+        );
+        assert_eq!(
+            strs(allocate(m("0.05"), &w(&["1", "1", "1", "1"])).unwrap()),
+            ["0.02", "0.01", "0.01", "0.01"]
+        );
+        // Remainders 0.6, 0.2, 0.2 cents: the first gets the cent.
+        assert_eq!(
+            strs(allocate(m("0.01"), &w(&["3", "1", "1"])).unwrap()),
+            ["0.01", "0.00", "0.00"]
+        );
+        // Larger remainder later in the list wins over index.
+        assert_eq!(
+            strs(allocate(m("0.02"), &w(&["1", "2", "2"])).unwrap()),
+            ["0.00", "0.01", "0.01"]
+        );
+    }
+
+    #[test]
+    fn zero_weights_and_signs() {
+        assert_eq!(
+            strs(allocate(m("1"), &w(&["0", "1"])).unwrap()),
+            ["0.00", "1.00"]
+        );
+        assert_eq!(
+            strs(allocate(m("-10"), &w(&["1", "1", "1"])).unwrap()),
+            ["-3.34", "-3.33", "-3.33"]
+        );
+        assert_eq!(
+            strs(allocate(m("1.35"), &w(&["10", "5"])).unwrap()),
+            ["0.90", "0.45"]
+        );
+        assert_eq!(
+            strs(allocate(m("0"), &w(&["1", "2"])).unwrap()),
+            ["0.00", "0.00"]
+        );
+    }
+
+    #[test]
+    fn refuses_bad_arguments() {
+        for (total, weights) in [
+            ("1", vec![]),
+            ("1", w(&["0", "0"])),
+            ("1", w(&["1", "-1"])),
+            ("1.001", w(&["1"])),
+        ] {
+            assert_eq!(
+                allocate(m(total), &weights).unwrap_err().code,
+                Code::InvalidValue
+            );
+        }
+        assert_eq!(
+            allocate(m("1"), &w(&["1", "-1"]))
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("weights[1]")
+        );
+    }
+
+    fn discounts(json: &str) -> Vec<String> {
+        let cart = ValidCart::new(&Cart::from_json(json).unwrap()).unwrap();
+        strs(line_discounts(&cart))
+    }
+
+    #[test]
+    fn proportional_order_discount() {
+        // The guide's example: 50% off 2×$5 and 1×$10 → 5 and 5.
+        let d = discounts(
+            r#"{"to_zip":"90002","to_state":"CA","order_discount":10,
+            "line_items":[{"id":"a","quantity":2,"unit_price":5},{"id":"b","unit_price":10}]}"#,
+        );
+        assert_eq!(d, ["5.00", "5.00"]);
+        // $10 over 19.99 and 9.95, added to a line's own discount.
+        let d = discounts(
+            r#"{"to_zip":"90002","to_state":"CA","order_discount":"10",
+            "line_items":[{"id":"1","unit_price":19.99,"discount":1},{"id":"2","unit_price":9.95}]}"#,
+        );
+        // Room 18.99 and 9.95: exact shares 6.5618… and 3.4381…; the cent
+        // goes to the larger remainder.
+        assert_eq!(d, ["7.56", "3.44"]);
+    }
+
+    #[test]
+    fn proportional_is_independent_of_line_order() {
+        let a = discounts(
+            r#"{"to_zip":"90002","to_state":"CA","order_discount":0.01,
+            "line_items":[{"id":"x","unit_price":5},{"id":"y","unit_price":5}]}"#,
+        );
+        let b = discounts(
+            r#"{"to_zip":"90002","to_state":"CA","order_discount":0.01,
+            "line_items":[{"id":"y","unit_price":5},{"id":"x","unit_price":5}]}"#,
+        );
+        assert_eq!(a, ["0.01", "0.00"]);
+        assert_eq!(b, ["0.00", "0.01"]);
+    }
+
+    #[test]
+    fn even_split_moves_excess_on() {
+        // 30 over lines with room 5, 20, 20: the first is capped at 5, the
+        // rest share 25 → 12.50 each.
+        let d = discounts(
+            r#"{"to_zip":"90002","to_state":"CA","order_discount":30,"discount_split":"even",
+            "line_items":[{"id":"a","unit_price":5},{"id":"b","unit_price":20},{"id":"c","unit_price":20}]}"#,
+        );
+        assert_eq!(d, ["5.00", "12.50", "12.50"]);
+        let d = discounts(
+            r#"{"to_zip":"90002","to_state":"CA","order_discount":10,"discount_split":"even",
+            "line_items":[{"id":"a","unit_price":5},{"id":"b","unit_price":20},{"id":"c","unit_price":20,"discountable":false}]}"#,
+        );
+        assert_eq!(d, ["5.00", "5.00", "0.00"]);
+    }
+}

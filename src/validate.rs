@@ -1,0 +1,574 @@
+//! Cart validation: every rule, every bad field reported with its path, and
+//! the checked, normalized [`ValidCart`] the later steps work on.
+
+use rust_decimal::Decimal;
+
+use crate::cart::{Cart, NexusAddress};
+use crate::error::{Code, Error, Result};
+use crate::money::{DecimalInput, Money};
+use crate::regions;
+
+/// The most line items a cart may have (TaxJar's own limit is similar, and
+/// it bounds the work one request can cause).
+pub const MAX_LINE_ITEMS: usize = 1000;
+
+/// Money above this is refused, so sums over 1,000 lines never overflow.
+const MAX_MONEY: Decimal = Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0); // 10^13
+
+/// The id given to the handling-fee line.
+pub const HANDLING_FEE_ID: &str = "handling-fee";
+
+/// An order exemption TaxJar knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExemptionType {
+    /// Sale for resale.
+    Wholesale,
+    /// Sale to a government body.
+    Government,
+    /// Marketplace facilitator sale.
+    Marketplace,
+    /// Any other exemption.
+    Other,
+    /// Explicitly not exempt.
+    NonExempt,
+}
+
+impl ExemptionType {
+    /// Parses TaxJar's spelling.
+    pub fn parse(text: &str) -> Option<ExemptionType> {
+        Some(match text {
+            "wholesale" => ExemptionType::Wholesale,
+            "government" => ExemptionType::Government,
+            "marketplace" => ExemptionType::Marketplace,
+            "other" => ExemptionType::Other,
+            "non_exempt" => ExemptionType::NonExempt,
+            _ => return None,
+        })
+    }
+
+    /// TaxJar's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExemptionType::Wholesale => "wholesale",
+            ExemptionType::Government => "government",
+            ExemptionType::Marketplace => "marketplace",
+            ExemptionType::Other => "other",
+            ExemptionType::NonExempt => "non_exempt",
+        }
+    }
+
+    /// True when TaxJar always answers zero tax for it.
+    pub fn is_exempt(self) -> bool {
+        matches!(
+            self,
+            ExemptionType::Wholesale | ExemptionType::Government | ExemptionType::Other
+        )
+    }
+}
+
+/// How an order discount is split over lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DiscountSplit {
+    /// By each line's amount after its own discount.
+    #[default]
+    Proportional,
+    /// In equal shares, capped at each line's remaining amount.
+    Even,
+}
+
+/// A normalized address: codes upper-case, blanks dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Address {
+    /// ISO alpha-2 country.
+    pub country: Option<String>,
+    /// ZIP or postal code (Canadian codes as `A1A 1A1`).
+    pub zip: Option<String>,
+    /// State or province code.
+    pub state: Option<String>,
+    /// City, trimmed.
+    pub city: Option<String>,
+    /// Street, trimmed.
+    pub street: Option<String>,
+}
+
+/// A checked line item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Unique id (the position, from 1, when none was given).
+    pub id: String,
+    /// Above zero.
+    pub quantity: Decimal,
+    /// Exact unit price, at least zero.
+    pub unit_price: Decimal,
+    /// `unit_price × quantity`, in cents.
+    pub gross: Money,
+    /// The line's own discount, in cents.
+    pub discount: Money,
+    /// TaxJar product tax code.
+    pub product_tax_code: Option<String>,
+    /// Whether the order discount applies to it.
+    pub discountable: bool,
+}
+
+impl Line {
+    /// What is left of the line after its own discount.
+    pub fn net(&self) -> Money {
+        self.gross - self.discount
+    }
+}
+
+/// A cart that passed validation, with money in cents and codes normalized.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidCart {
+    /// Origin.
+    pub from: Address,
+    /// Destination; `country` is always set.
+    pub to: Address,
+    /// Order amount, only for carts without line items.
+    pub amount: Option<Money>,
+    /// Shipping net of its discount.
+    pub shipping: Money,
+    /// The order discount to split.
+    pub order_discount: Money,
+    /// How to split it.
+    pub discount_split: DiscountSplit,
+    /// TaxJar customer id.
+    pub customer_id: Option<String>,
+    /// Order exemption.
+    pub exemption_type: Option<ExemptionType>,
+    /// Nexus addresses, normalized like addresses.
+    pub nexus_addresses: Vec<NexusAddress>,
+    /// Lines in cart order; a handling fee is the last line.
+    pub lines: Vec<Line>,
+}
+
+/// Every problem with `cart`; empty when it is valid.
+pub fn validate_cart(cart: &Cart) -> Vec<Error> {
+    match check(cart) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors,
+    }
+}
+
+/// The valid form of `cart`, or every problem found.
+pub fn check(cart: &Cart) -> std::result::Result<ValidCart, Vec<Error>> {
+    let mut v = Checker::default();
+    let valid = v.cart(cart);
+    if v.errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(v.errors)
+    }
+}
+
+impl ValidCart {
+    /// The valid form of `cart`, or its first problem.
+    pub fn new(cart: &Cart) -> Result<ValidCart> {
+        check(cart).map_err(|mut errors| errors.swap_remove(0))
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    errors: Vec<Error>,
+}
+
+/// Trims, and reads blank as absent.
+fn text(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+fn upper(value: &Option<String>) -> Option<String> {
+    text(value).map(|s| s.to_ascii_uppercase())
+}
+
+impl Checker {
+    fn push(&mut self, code: Code, field: &str, message: impl Into<String>) {
+        self.errors.push(Error::field(code, field, message));
+    }
+
+    fn cart(&mut self, cart: &Cart) -> ValidCart {
+        let to_country = match &cart.to_country {
+            None => Some("US".to_owned()),
+            Some(_) => upper(&cart.to_country),
+        };
+        if to_country.is_none() {
+            self.push(Code::MissingField, "to_country", "to_country is blank");
+        }
+        let to = self.address("to", to_country, cart.to_zip.clone(), cart, true);
+        let from = self.address(
+            "from",
+            upper(&cart.from_country),
+            cart.from_zip.clone(),
+            cart,
+            false,
+        );
+        let exemption_type = text(&cart.exemption_type).and_then(|t| {
+            let parsed = ExemptionType::parse(&t);
+            if parsed.is_none() {
+                self.push(
+                    Code::InvalidExemptionType,
+                    "exemption_type",
+                    format!("\"{t}\" is not one of wholesale, government, marketplace, other, non_exempt"),
+                );
+            }
+            parsed
+        });
+        let discount_split = match text(&cart.discount_split).as_deref() {
+            None | Some("proportional") => DiscountSplit::Proportional,
+            Some("even") => DiscountSplit::Even,
+            Some(other) => {
+                self.push(
+                    Code::InvalidValue,
+                    "discount_split",
+                    format!("\"{other}\" is not \"proportional\" or \"even\""),
+                );
+                DiscountSplit::Proportional
+            }
+        };
+        let shipping_gross = self.money(&cart.shipping, "shipping").unwrap_or_default();
+        let shipping_discount = self
+            .money(&cart.shipping_discount, "shipping_discount")
+            .unwrap_or_default();
+        let order_discount = self
+            .money(&cart.order_discount, "order_discount")
+            .unwrap_or_default()
+            .round_cents();
+        let nexus_addresses = self.nexus(cart.nexus_addresses.as_deref().unwrap_or_default());
+        let mut lines = self.lines(cart.line_items.as_deref().unwrap_or_default());
+        if let Some(fee) = self
+            .money(&cart.handling_fee, "handling_fee")
+            .map(Money::round_cents)
+        {
+            if !fee.is_zero() {
+                if lines.iter().any(|l| l.id == HANDLING_FEE_ID) {
+                    self.push(
+                        Code::DuplicateLineId,
+                        "handling_fee",
+                        "a line item already has the id \"handling-fee\"",
+                    );
+                }
+                lines.push(Line {
+                    id: HANDLING_FEE_ID.to_owned(),
+                    quantity: Decimal::ONE,
+                    unit_price: fee.value(),
+                    gross: fee,
+                    discount: Money::ZERO,
+                    product_tax_code: None,
+                    discountable: false,
+                });
+            }
+        }
+        let has_items = cart.line_items.as_ref().is_some_and(|l| !l.is_empty());
+        let amount = if has_items {
+            None // TaxJar ignores `amount` when line items are given.
+        } else {
+            let amount = self.money(&cart.amount, "amount");
+            if cart.amount.is_none() && lines.is_empty() {
+                self.push(
+                    Code::MissingField,
+                    "line_items",
+                    "a cart needs line_items or an amount",
+                );
+            }
+            amount.map(|a| a.round_cents())
+        };
+        let room: Money = lines.iter().filter(|l| l.discountable).map(Line::net).sum();
+        if order_discount > room {
+            self.push(
+                Code::DiscountExceedsAmount,
+                "order_discount",
+                format!(
+                    "order_discount {order_discount} is more than the {room} of discountable items"
+                ),
+            );
+        }
+        ValidCart {
+            from,
+            to,
+            amount,
+            shipping: (shipping_gross - shipping_discount)
+                .max(Money::ZERO)
+                .round_cents(),
+            order_discount,
+            discount_split,
+            customer_id: text(&cart.customer_id),
+            exemption_type,
+            nexus_addresses,
+            lines,
+        }
+    }
+
+    /// Checks one side's address. Destination rules are strict (TaxJar
+    /// needs them); origin fields are checked only when given.
+    fn address(
+        &mut self,
+        side: &str,
+        country: Option<String>,
+        zip: Option<String>,
+        cart: &Cart,
+        required: bool,
+    ) -> Address {
+        let (state, city, street) = if side == "to" {
+            (&cart.to_state, &cart.to_city, &cart.to_street)
+        } else {
+            (&cart.from_state, &cart.from_city, &cart.from_street)
+        };
+        let country = self.country(country, &format!("{side}_country"));
+        let zip = self.zip(
+            country.as_deref(),
+            text(&zip),
+            &format!("{side}_zip"),
+            required,
+        );
+        let state = self.state(
+            country.as_deref(),
+            upper(state),
+            &format!("{side}_state"),
+            required,
+        );
+        Address {
+            country,
+            zip,
+            state,
+            city: text(city),
+            street: text(street),
+        }
+    }
+
+    fn country(&mut self, country: Option<String>, field: &str) -> Option<String> {
+        let country = country?;
+        if regions::is_country(&country) {
+            Some(country)
+        } else {
+            self.push(
+                Code::InvalidCountry,
+                field,
+                format!("\"{country}\" is not an ISO 3166-1 alpha-2 country code"),
+            );
+            None
+        }
+    }
+
+    fn zip(
+        &mut self,
+        country: Option<&str>,
+        zip: Option<String>,
+        field: &str,
+        required: bool,
+    ) -> Option<String> {
+        let Some(zip) = zip else {
+            if required && country == Some("US") {
+                self.push(
+                    Code::MissingField,
+                    field,
+                    format!("{field} is required for US addresses"),
+                );
+            }
+            return None;
+        };
+        match country {
+            Some("US") if !regions::is_us_zip(&zip) => {
+                self.push(
+                    Code::InvalidZip,
+                    field,
+                    format!("\"{zip}\" is not a US ZIP (12345 or 12345-6789)"),
+                );
+                None
+            }
+            Some("CA") => match regions::canadian_postal_code(&zip) {
+                Some(normal) => Some(normal),
+                None => {
+                    self.push(
+                        Code::InvalidZip,
+                        field,
+                        format!("\"{zip}\" is not a Canadian postal code (A1A 1A1)"),
+                    );
+                    None
+                }
+            },
+            _ => Some(zip),
+        }
+    }
+
+    fn state(
+        &mut self,
+        country: Option<&str>,
+        state: Option<String>,
+        field: &str,
+        required: bool,
+    ) -> Option<String> {
+        let needs_code = matches!(country, Some("US") | Some("CA"));
+        let Some(state) = state else {
+            if required && needs_code {
+                self.push(
+                    Code::MissingField,
+                    field,
+                    format!(
+                        "{field} is required for {} addresses",
+                        country.unwrap_or_default()
+                    ),
+                );
+            }
+            return None;
+        };
+        if needs_code && !regions::is_region(country.unwrap_or_default(), &state) {
+            self.push(
+                Code::InvalidState,
+                field,
+                format!(
+                    "\"{state}\" is not a {} state or province code",
+                    country.unwrap_or_default()
+                ),
+            );
+            return None;
+        }
+        Some(state)
+    }
+
+    fn nexus(&mut self, addresses: &[NexusAddress]) -> Vec<NexusAddress> {
+        let mut out = Vec::with_capacity(addresses.len());
+        for (i, a) in addresses.iter().enumerate() {
+            let at = |f: &str| format!("nexus_addresses[{i}].{f}");
+            let country = upper(&a.country);
+            if country.is_none() {
+                self.push(
+                    Code::MissingField,
+                    &at("country"),
+                    "a nexus address needs a country",
+                );
+            }
+            let country = self.country(country, &at("country"));
+            let zip = self.zip(country.as_deref(), text(&a.zip), &at("zip"), false);
+            let state = self.state(country.as_deref(), upper(&a.state), &at("state"), true);
+            out.push(NexusAddress {
+                id: text(&a.id),
+                country,
+                state,
+                zip,
+                city: text(&a.city),
+                street: text(&a.street),
+            });
+        }
+        out
+    }
+
+    fn lines(&mut self, items: &[crate::cart::LineItem]) -> Vec<Line> {
+        if items.len() > MAX_LINE_ITEMS {
+            self.push(
+                Code::TooManyLineItems,
+                "line_items",
+                format!(
+                    "{} line items; at most {MAX_LINE_ITEMS} are allowed",
+                    items.len()
+                ),
+            );
+            return Vec::new();
+        }
+        let mut lines = Vec::with_capacity(items.len() + 1);
+        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = |f: &str| format!("line_items[{i}].{f}");
+            let id = text(&item.id).unwrap_or_else(|| (i + 1).to_string());
+            if !seen.insert(id.clone()) {
+                self.push(
+                    Code::DuplicateLineId,
+                    &at("id"),
+                    format!("line id \"{id}\" is used twice"),
+                );
+            }
+            let quantity = match &item.quantity {
+                None => Some(Decimal::ONE),
+                Some(DecimalInput(Ok(q)))
+                    if q.is_sign_positive() && !q.is_zero() && *q <= MAX_MONEY =>
+                {
+                    Some(*q)
+                }
+                Some(DecimalInput(Ok(q))) => {
+                    self.push(
+                        Code::InvalidQuantity,
+                        &at("quantity"),
+                        format!("quantity {q} must be above zero"),
+                    );
+                    None
+                }
+                Some(DecimalInput(Err(why))) => {
+                    self.push(
+                        Code::InvalidQuantity,
+                        &at("quantity"),
+                        format!("quantity {why}"),
+                    );
+                    None
+                }
+            };
+            let unit_price = if item.unit_price.is_none() {
+                self.push(
+                    Code::MissingField,
+                    &at("unit_price"),
+                    "a line item needs a unit_price",
+                );
+                None
+            } else {
+                self.money(&item.unit_price, &at("unit_price"))
+            };
+            let discount = self
+                .money(&item.discount, &at("discount"))
+                .unwrap_or_default();
+            let (Some(quantity), Some(unit_price)) = (quantity, unit_price) else {
+                continue;
+            };
+            let Some(gross) = unit_price
+                .times(quantity)
+                .filter(|g| g.value() <= MAX_MONEY)
+            else {
+                self.push(
+                    Code::InvalidAmount,
+                    &at("unit_price"),
+                    "unit_price × quantity is too large",
+                );
+                continue;
+            };
+            let discount = discount.round_cents();
+            if discount > gross {
+                self.push(
+                    Code::DiscountExceedsAmount,
+                    &at("discount"),
+                    format!("discount {discount} is more than the line amount {gross}"),
+                );
+            }
+            lines.push(Line {
+                id,
+                quantity,
+                unit_price: unit_price.value(),
+                gross,
+                discount: discount.min(gross),
+                product_tax_code: text(&item.product_tax_code),
+                discountable: item.discountable.unwrap_or(true),
+            });
+        }
+        lines
+    }
+
+    /// Money that must be a number at least zero with at most 6 places.
+    fn money(&mut self, input: &Option<DecimalInput>, field: &str) -> Option<Money> {
+        match input.as_ref()?.0.as_ref() {
+            Err(why) => self.push(Code::InvalidAmount, field, format!("{field} {why}")),
+            Ok(v) if v.is_sign_negative() && !v.is_zero() => self.push(
+                Code::InvalidAmount,
+                field,
+                format!("{field} is negative ({v})"),
+            ),
+            Ok(v) if *v > MAX_MONEY => self.push(
+                Code::InvalidAmount,
+                field,
+                format!("{field} is above the largest accepted amount (10^13)"),
+            ),
+            Ok(v) => return Some(Money::new(*v)),
+        }
+        None
+    }
+}

@@ -1,0 +1,130 @@
+// Tests the release package exactly as npm users get it: pkg/ built by
+// `wasm-pack build --target web --release` (wasm-opt'd), loaded in Node.
+// Run with `node --test tests/node/` after `make build`.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, statSync } from "node:fs";
+import {
+  initSync,
+  allocate,
+  validateCart,
+  taxRequest,
+  applyTax,
+  cartKey,
+  version,
+} from "../../pkg/edgetax.js";
+
+const wasmUrl = new URL("../../pkg/edgetax_bg.wasm", import.meta.url);
+initSync({ module: readFileSync(wasmUrl) });
+
+/** Runs `fn`, asserting it throws an `Error` with the given `code`. */
+function assertThrowsCode(fn, code) {
+  assert.throws(fn, (err) => {
+    assert.ok(err instanceof Error, `expected an Error, got ${err}`);
+    assert.equal(err.code, code);
+    return true;
+  });
+}
+
+test("allocate splits by largest remainder, first lines take the extra cents", () => {
+  assert.deepEqual(allocate("10.00", [1, 1, 1]), ["3.34", "3.33", "3.33"]);
+  assert.deepEqual(allocate("-10.00", [1, 1, 1]), ["-3.34", "-3.33", "-3.33"]);
+  assert.deepEqual(allocate("1.00", [0, 1]), ["0.00", "1.00"]);
+});
+
+test("allocate with no weights throws invalid_value", () => {
+  assertThrowsCode(() => allocate("1.00", []), "invalid_value");
+});
+
+test("taxRequest builds the exact POST /v2/taxes body without float noise", () => {
+  const body = taxRequest({
+    to_country: "US",
+    to_zip: "90002",
+    to_state: "CA",
+    shipping: 1.5,
+    line_items: [{ id: "1", quantity: 3, unit_price: 9.98 }],
+  });
+  assert.equal(body.amount, 29.94);
+  assert.equal(body.shipping, 1.5);
+  assert.equal(body.line_items.length, 1);
+  const [line] = body.line_items;
+  assert.equal(line.id, "1");
+  assert.equal(line.unit_price, 9.98);
+  assert.equal(line.quantity, 3);
+  assert.equal(line.discount, 0);
+  const json = JSON.stringify(body);
+  assert.ok(json.includes("29.94"), json);
+  assert.ok(!json.includes("29.939999"), json);
+});
+
+test("validateCart reports every bad field with its code and path", () => {
+  const errors = validateCart({
+    to_country: "US",
+    to_state: "CA",
+    to_zip: "123",
+    line_items: [{ id: "a", unit_price: -1 }],
+  });
+  assert.ok(Array.isArray(errors), "validateCart returns an array");
+  const found = (code, field) => errors.some((e) => e.code === code && e.field === field);
+  assert.ok(found("invalid_zip", "to_zip"), JSON.stringify(errors));
+  assert.ok(found("invalid_amount", "line_items[0].unit_price"), JSON.stringify(errors));
+  for (const e of errors) {
+    assert.equal(typeof e.message, "string");
+  }
+});
+
+test("applyTax on TaxJar's documented United States scenario", () => {
+  const scenarioUrl = new URL(
+    "../../../shared/conformance/taxjar-docs/taxes/united-states.json",
+    import.meta.url,
+  );
+  const { request: cart, response } = JSON.parse(readFileSync(scenarioUrl, "utf8"));
+  const estimate = applyTax(cart, response);
+  assert.equal(estimate.amount_to_collect, "1.35");
+  assert.equal(estimate.line_items.length, 1);
+  assert.equal(estimate.line_items[0].id, "1");
+  assert.equal(estimate.line_items[0].tax_collectable, "1.35");
+  assert.equal(estimate.shipping.tax_collectable, "0.00");
+  assert.equal(estimate.source, "taxjar");
+  assert.equal(estimate.estimated, false);
+  assert.equal(estimate.key, cartKey(cart));
+});
+
+test("cartKey ignores line order and money spelling, not the address", () => {
+  const cart = {
+    to_country: "US",
+    to_zip: "90002",
+    to_state: "CA",
+    to_street: "1335 E 103rd St",
+    line_items: [
+      { id: "a", quantity: 1, unit_price: 10 },
+      { id: "b", quantity: 2, unit_price: "4.50" },
+    ],
+  };
+  const reordered = {
+    ...cart,
+    line_items: [
+      { id: "b", quantity: 2, unit_price: "4.50" },
+      { id: "a", quantity: 1, unit_price: "10.00" },
+    ],
+  };
+  const key = cartKey(cart);
+  assert.equal(typeof key, "string");
+  assert.ok(key.length > 0);
+  assert.equal(cartKey(reordered), key);
+  assert.notEqual(cartKey({ ...cart, to_street: "1 Other St" }), key);
+});
+
+test("version() is the crate version in Cargo.toml", () => {
+  const toml = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
+  const pkgSection = toml.split(/^\[/m).find((s) => s.startsWith("package]"));
+  const m = /^version\s*=\s*"([^"]+)"/m.exec(pkgSection);
+  assert.ok(m, "Cargo.toml has a [package] version");
+  assert.equal(version(), m[1]);
+});
+
+test("the release .wasm is the optimized one (under 300 KB)", () => {
+  const size = statSync(wasmUrl).size;
+  assert.ok(size < 300 * 1024, `pkg/edgetax_bg.wasm is ${size} bytes`);
+});
