@@ -25,8 +25,14 @@ APT_PACKAGES         := chromium chromium-driver firefox-esr
 TOOLS ?= $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export DEBIAN_FRONTEND := noninteractive
-export CHROMEDRIVER := /usr/bin/chromedriver
-export GECKODRIVER := $(TOOLS)/bin/geckodriver
+
+# The WebDriver clients are handed to wasm-pack as flags, never exported: the
+# test runner picks the first of GECKODRIVER, ..., CHROMEDRIVER it finds in
+# its environment, so an exported GECKODRIVER turns the Chrome run into a
+# second Firefox run without a word.
+CHROMEDRIVER ?= /usr/bin/chromedriver
+GECKODRIVER ?= $(TOOLS)/bin/geckodriver
+unexport CHROMEDRIVER GECKODRIVER
 
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 NPM_STAMP := node_modules/.edgetax-setup-stamp
@@ -48,10 +54,11 @@ setup-rust:
 	fi
 
 # Each install is guarded by the installed version, so a pin bump reinstalls.
+# wasm-bindgen-cli goes without --locked: its own lock file wants a crate
+# version the registry lacks.
 setup-tools:
 	@[[ "$$($(TOOLS)/bin/wasm-pack --version 2>/dev/null)" == "wasm-pack $(WASM_PACK_VERSION)" ]] \
 	  || cargo install --locked --root '$(TOOLS)' wasm-pack --version $(WASM_PACK_VERSION)
-	@# no --locked: the CLI's own lock file wants a crate version the registry lacks
 	@[[ "$$($(TOOLS)/bin/wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]] \
 	  || cargo install --root '$(TOOLS)' wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
 	@[[ "$$($(TOOLS)/bin/geckodriver --version 2>/dev/null | head -n 1)" == "geckodriver $(GECKODRIVER_VERSION)"* ]] \
@@ -88,7 +95,10 @@ test: setup
 	cargo test
 	cargo clippy --all-targets -- -D warnings
 	cargo fmt --check
-	wasm-pack test --headless --chrome --firefox
+	wasm-pack test --headless --chrome --firefox \
+	  --chromedriver '$(CHROMEDRIVER)' --geckodriver '$(GECKODRIVER)' 2>&1 | tee target/wasm-pack-test.log
+	@for b in Chrome Firefox; do grep -q "Running headless tests in $$b" target/wasm-pack-test.log \
+	  || { echo "wasm-pack test ran no browser tests in $$b" >&2; exit 1; }; done
 	$(build_pkg)
 	node --test tests/node/
 

@@ -148,7 +148,11 @@ for (const l of estimate.line_items ?? []) {
 }
 const ship = estimate.shipping ?? {};
 rows.push(["shipping", show(ship.amount), show(ship.discount), show(ship.taxable_amount), show(ship.tax_collectable)]);
-rows.push(["total", show(estimate.order_total_amount), show(estimate.discount), show(estimate.taxable_amount), show(estimate.amount_to_collect)]);
+// The total row adds up the columns (in cents, from the decimal strings);
+// taxable and tax are the estimate's own order-level figures.
+const money = (c) => (c / 100).toFixed(2);
+const sum = (key) => money([...(estimate.line_items ?? []), ship].reduce((s, r) => s + cents(r[key] ?? 0), 0));
+rows.push(["total", sum("amount"), sum("discount"), show(estimate.taxable_amount), show(estimate.amount_to_collect)]);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const fmt = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
 console.log(fmt(rows[0]));
@@ -156,7 +160,8 @@ console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const r of rows.slice(1, -1)) console.log(fmt(r));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 console.log(fmt(rows.at(-1)));
-console.log(`source ${show(estimate.source)}, estimated ${show(estimate.estimated)}`);
+console.log(`order total ${show(estimate.order_total_amount)} + tax ${show(estimate.amount_to_collect)} = ${money(cents(estimate.order_total_amount) + cents(estimate.amount_to_collect))} to pay`);
+console.log(`rate ${show(estimate.rate)}, source ${show(estimate.source)}, estimated ${show(estimate.estimated)}`);
 
 heading("cartKey");
 console.log(cartKey(cart));

@@ -39,6 +39,10 @@ pub enum Code {
     UpstreamError,
     /// TaxJar refused the token (HTTP 401).
     Unauthorized,
+    /// No answer within the time allowed.
+    Timeout,
+    /// The request never reached an answer (DNS, refused, offline).
+    NetworkError,
 }
 
 impl Code {
@@ -60,6 +64,8 @@ impl Code {
             Code::UpstreamUnparseable => "upstream_unparseable",
             Code::UpstreamError => "upstream_error",
             Code::Unauthorized => "unauthorized",
+            Code::Timeout => "timeout",
+            Code::NetworkError => "network_error",
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod estimate;
 pub mod estimator;
 pub mod key;
+pub mod legacy;
 pub mod model;
 pub mod money;
 pub mod offline;

@@ -1,1 +1,573 @@
-//! (in progress)
+//! `Estimator`: memoized, nexus-gated, coalesced TaxJar calls for browsers,
+//! Node and workerd. The decisions are the core's (`crate::estimator`);
+//! this file holds the JS parts: options, fetch, promises, abort, storage.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
+
+use super::convert::{cart_from_js, from_js, js_error, to_js};
+use super::transport::{abort_reason, send, session_storage, wait, Saved, STORAGE_PREFIX};
+use crate::cart::Cart;
+use crate::error::{Code, Error};
+use crate::estimate::apply_tax;
+use crate::estimator::nexus::RegionsResponse;
+use crate::estimator::{plan, Memo, Plan, Region, Stats, FAILURE_TTL_MS};
+use crate::key::cart_key;
+use crate::model::{parse_body, TaxResponse};
+use crate::offline::{offline_estimate, Date, OfflineOptions};
+use crate::request::{tax_request, RequestOptions};
+use crate::validate::ValidCart;
+
+/// How long a failed `GET /v2/nexus/regions` waits before it is tried again.
+const NEXUS_RETRY_MS: f64 = 60_000.0;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Options {
+    api_url: Option<String>,
+    api_key: Option<String>,
+    ttl_seconds: Option<f64>,
+    max_entries: Option<f64>,
+    timeout_ms: Option<f64>,
+    nexus_regions: Option<NexusOption>,
+    plugin: Option<String>,
+    storage: Option<String>,
+    offline: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum NexusOption {
+    Fetch(String),
+    List(Vec<Region>),
+}
+
+/// What the memo keeps: an estimate as JSON (parsed afresh for each caller,
+/// so callers never share one object) or a 4xx failure.
+enum Stored {
+    Estimate { json: String, ids: Vec<String> },
+    Failure(Error),
+}
+
+enum Nexus {
+    Off,
+    Known(Rc<Vec<Region>>),
+    Fetch {
+        regions: Option<(Rc<Vec<Region>>, f64)>,
+        retry_at: f64,
+        pending: Option<Promise>,
+    },
+}
+
+struct Inner {
+    taxes_url: String,
+    regions_url: String,
+    api_key: Option<String>,
+    ttl_ms: f64,
+    timeout_ms: u32,
+    plugin: Option<String>,
+    defaults: Option<Cart>,
+    session: bool,
+    offline: bool,
+    on_log: Option<Function>,
+    now: Option<Function>,
+    nexus: RefCell<Nexus>,
+    memo: RefCell<Memo<Stored>>,
+    in_flight: RefCell<HashMap<String, Promise>>,
+    stats: RefCell<Stats>,
+}
+
+/// Memoized TaxJar estimates per cart state.
+#[wasm_bindgen]
+pub struct Estimator {
+    inner: Rc<Inner>,
+}
+
+fn number_option(value: Option<f64>, default: f64, field: &str) -> Result<f64, Error> {
+    match value {
+        None => Ok(default),
+        Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Some(v) => Err(Error::field(
+            Code::InvalidValue,
+            field,
+            format!("{v} must be a number ≥ 0"),
+        )),
+    }
+}
+
+fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
+    let value = Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.dyn_into::<Function>().map(Some).map_err(|_| {
+        Error::field(
+            Code::InvalidType,
+            name,
+            format!("{name} must be a function"),
+        )
+    })
+}
+
+#[wasm_bindgen]
+impl Estimator {
+    /// Creates an estimator (see `EstimatorOptions`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EstimatorOptions")] options: JsValue,
+    ) -> Result<Estimator, JsValue> {
+        Self::build(options).map_err(|e| js_error(&e))
+    }
+
+    fn build(options: JsValue) -> Result<Estimator, Error> {
+        if !options.is_object() {
+            return Err(Error::new(
+                Code::InvalidType,
+                "Estimator options must be an object",
+            ));
+        }
+        let defaults =
+            Reflect::get(&options, &JsValue::from_str("defaults")).unwrap_or(JsValue::UNDEFINED);
+        let defaults = if defaults.is_undefined() || defaults.is_null() {
+            None
+        } else {
+            Some(cart_from_js(defaults).map_err(|e| Error {
+                field: Some(format!("defaults.{}", e.field.unwrap_or_default())),
+                ..e
+            })?)
+        };
+        let on_log = function_option(&options, "onLog")?;
+        let now = function_option(&options, "now")?;
+        let o: Options = from_js(options, "options")?;
+        let api_url = o.api_url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
+            Error::field(
+                Code::MissingField,
+                "apiUrl",
+                "apiUrl is required (the Worker's base URL)",
+            )
+        })?;
+        let base = api_url.trim().trim_end_matches('/').to_owned();
+        let nexus = match o.nexus_regions {
+            None => Nexus::Off,
+            Some(NexusOption::List(list)) => Nexus::Known(Rc::new(list)),
+            Some(NexusOption::Fetch(word)) if word == "fetch" => Nexus::Fetch {
+                regions: None,
+                retry_at: f64::NEG_INFINITY,
+                pending: None,
+            },
+            Some(NexusOption::Fetch(word)) => {
+                return Err(Error::field(
+                    Code::InvalidValue,
+                    "nexusRegions",
+                    format!("\"{word}\" is not \"fetch\" or a list of regions"),
+                ))
+            }
+        };
+        let session = match o.storage.as_deref() {
+            None | Some("none") => false,
+            Some("session") => true,
+            Some(other) => {
+                return Err(Error::field(
+                    Code::InvalidValue,
+                    "storage",
+                    format!("\"{other}\" is not \"none\" or \"session\""),
+                ))
+            }
+        };
+        let max_entries = number_option(o.max_entries, 200.0, "maxEntries")?.max(1.0) as usize;
+        Ok(Estimator {
+            inner: Rc::new(Inner {
+                taxes_url: format!("{base}/v2/taxes"),
+                regions_url: format!("{base}/v2/nexus/regions"),
+                api_key: o.api_key.filter(|k| !k.is_empty()),
+                ttl_ms: number_option(o.ttl_seconds, 900.0, "ttlSeconds")? * 1000.0,
+                timeout_ms: number_option(o.timeout_ms, 5000.0, "timeoutMs")?.min(u32::MAX as f64)
+                    as u32,
+                plugin: o.plugin,
+                defaults,
+                session,
+                offline: o.offline.unwrap_or(false),
+                on_log,
+                now,
+                nexus: RefCell::new(nexus),
+                memo: RefCell::new(Memo::new(max_entries)),
+                in_flight: RefCell::new(HashMap::new()),
+                stats: RefCell::new(Stats::default()),
+            }),
+        })
+    }
+
+    /// The estimate for `cart`: from the memo, a skip, or one shared call.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Estimate>")]
+    pub fn estimate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EstimateOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        let signal = Reflect::get(&options, &JsValue::from_str("signal"))
+            .ok()
+            .filter(|s| s.is_object())
+            .map(|s| s.unchecked_into::<AbortSignal>());
+        future_to_promise(async move { inner.estimate(cart, signal).await })
+    }
+
+    /// The counters so far.
+    #[wasm_bindgen(unchecked_return_type = "EstimatorStats")]
+    pub fn stats(&self) -> JsValue {
+        to_js(&*self.inner.stats.borrow())
+    }
+
+    /// Forgets every memoized answer (and those kept in sessionStorage).
+    pub fn clear(&self) {
+        self.inner.memo.borrow_mut().clear();
+        if let Some(storage) = self.inner.storage() {
+            let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+                .filter_map(|i| storage.key(i).ok().flatten())
+                .filter(|k| k.starts_with(STORAGE_PREFIX))
+                .collect();
+            for key in keys {
+                let _ = storage.remove_item(&key);
+            }
+        }
+    }
+}
+
+impl Inner {
+    fn now(&self) -> f64 {
+        self.now
+            .as_ref()
+            .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or_else(js_sys::Date::now)
+    }
+
+    fn log(
+        &self,
+        level: &str,
+        event: &str,
+        key: Option<&str>,
+        ms: Option<f64>,
+        status: Option<u16>,
+    ) {
+        let Some(on_log) = &self.on_log else { return };
+        let entry = Object::new();
+        let set = |k: &str, v: JsValue| {
+            let _ = Reflect::set(&entry, &JsValue::from_str(k), &v);
+        };
+        set("level", level.into());
+        set("event", event.into());
+        set("key", key.map_or(JsValue::NULL, JsValue::from_str));
+        if let Some(ms) = ms {
+            set("ms", ms.into());
+        }
+        if let Some(status) = status {
+            set("status", status.into());
+        }
+        // A throwing logger must not break checkout.
+        let _ = on_log.call1(&JsValue::UNDEFINED, &entry);
+    }
+
+    fn count(&self, field: fn(&mut Stats) -> &mut u32) {
+        *field(&mut self.stats.borrow_mut()) += 1;
+    }
+
+    async fn estimate(
+        self: Rc<Self>,
+        cart: JsValue,
+        signal: Option<AbortSignal>,
+    ) -> Result<JsValue, JsValue> {
+        if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
+            return Err(abort_reason(s));
+        }
+        let cart = match self.valid_cart(cart) {
+            Ok(cart) => cart,
+            Err(error) => {
+                self.count(|s| &mut s.invalid);
+                self.log("warn", "invalid", None, None, None);
+                return Err(js_error(&error));
+            }
+        };
+        let regions = self.clone().regions().await;
+        if let Plan::Skip(estimate) = plan(&cart, regions.as_deref().map(Vec::as_slice)) {
+            let exempt = estimate.source == crate::estimate::Source::Exempt;
+            self.count(if exempt {
+                |s| &mut s.exempt_skips
+            } else {
+                |s| &mut s.no_nexus_skips
+            });
+            let event = if exempt {
+                "exempt_skip"
+            } else {
+                "no_nexus_skip"
+            };
+            self.log("info", event, Some(&estimate.key), None, None);
+            return Ok(to_js(&*estimate));
+        }
+        let key = cart_key(&cart);
+        let ids = line_ids(&cart);
+        if let Some(found) = self.lookup(&key) {
+            self.count(|s| &mut s.cache_hits);
+            self.log("info", "cache_hit", Some(&key), None, None);
+            return match found {
+                Ok((json, stored_ids)) => Ok(estimate_object(&json, "cache", &stored_ids, &ids)),
+                Err(error) => {
+                    self.count(|s| &mut s.errors);
+                    Err(js_error(&error))
+                }
+            };
+        }
+        let existing = self.in_flight.borrow().get(&key).cloned();
+        let flight = match existing {
+            Some(flight) => {
+                self.count(|s| &mut s.coalesced);
+                self.log("info", "coalesced", Some(&key), None, None);
+                flight
+            }
+            None => {
+                let flight = future_to_promise(self.clone().call(key.clone(), cart));
+                self.in_flight
+                    .borrow_mut()
+                    .insert(key.clone(), flight.clone());
+                flight
+            }
+        };
+        // The flight answers [json, ids of the cart that started it].
+        let answer = Array::from(&wait(flight, signal.as_ref()).await?);
+        let json = answer.get(0).as_string().unwrap_or_default();
+        let source = answer.get(2).as_string().unwrap_or_default();
+        let stored_ids: Vec<String> = Array::from(&answer.get(1))
+            .iter()
+            .filter_map(|v| v.as_string())
+            .collect();
+        Ok(estimate_object(&json, &source, &stored_ids, &ids))
+    }
+
+    fn valid_cart(&self, cart: JsValue) -> Result<ValidCart, Error> {
+        let mut cart = cart_from_js(cart)?;
+        if let Some(defaults) = &self.defaults {
+            cart = cart.merged_over(defaults);
+        }
+        ValidCart::new(&cart)
+    }
+
+    /// A live memo entry, from memory or else from sessionStorage.
+    fn lookup(&self, key: &str) -> Option<Result<(String, Vec<String>), Error>> {
+        let now = self.now();
+        if let Some(stored) = self.memo.borrow_mut().get(key, now) {
+            return Some(match stored {
+                Stored::Estimate { json, ids } => Ok((json.clone(), ids.clone())),
+                Stored::Failure(error) => Err(error.clone()),
+            });
+        }
+        let text = self
+            .storage()?
+            .get_item(&format!("{STORAGE_PREFIX}{key}"))
+            .ok()??;
+        let saved: Saved = serde_json::from_str(&text).ok()?;
+        if saved.expires_at <= now {
+            return None;
+        }
+        let found = (saved.estimate.clone(), saved.ids.clone());
+        let stored = Stored::Estimate {
+            json: saved.estimate,
+            ids: saved.ids,
+        };
+        self.memo
+            .borrow_mut()
+            .insert(key.to_owned(), stored, saved.expires_at);
+        Some(Ok(found))
+    }
+
+    fn remember(&self, key: &str, stored: Stored, ttl_ms: f64) {
+        let expires_at = self.now() + ttl_ms;
+        if let (Stored::Estimate { json, ids }, Some(storage)) = (&stored, self.storage()) {
+            let saved = Saved {
+                expires_at,
+                estimate: json.clone(),
+                ids: ids.clone(),
+            };
+            if let Ok(text) = serde_json::to_string(&saved) {
+                // A full storage only costs the reload its saving.
+                let _ = storage.set_item(&format!("{STORAGE_PREFIX}{key}"), &text);
+            }
+        }
+        self.memo
+            .borrow_mut()
+            .insert(key.to_owned(), stored, expires_at);
+    }
+
+    fn storage(&self) -> Option<web_sys::Storage> {
+        self.session.then(session_storage).flatten()
+    }
+
+    /// One call to `POST {apiUrl}/v2/taxes`; resolves to
+    /// `[json, line ids, source]`.
+    async fn call(self: Rc<Self>, key: String, cart: ValidCart) -> Result<JsValue, JsValue> {
+        self.count(|s| &mut s.calls);
+        let started = self.now();
+        let result = self.fetch_estimate(&cart).await;
+        self.in_flight.borrow_mut().remove(&key);
+        let ms = Some(self.now() - started);
+        match result {
+            Ok(json) => {
+                self.log("info", "call", Some(&key), ms, Some(200));
+                let ids = line_ids(&cart);
+                let answer = Array::of3(&JsValue::from_str(&json), &to_js(&ids), &"taxjar".into());
+                self.remember(&key, Stored::Estimate { json, ids }, self.ttl_ms);
+                Ok(answer.into())
+            }
+            Err(error) => {
+                self.count(|s| &mut s.errors);
+                self.log("error", "error", Some(&key), ms, error.status);
+                if self.offline && unreachable(&error) {
+                    // A flagged backup, not memoized: the next estimate asks again.
+                    let today = Date::from_unix_ms(js_sys::Date::now());
+                    let backup = offline_estimate(&cart, today, &OfflineOptions::default());
+                    self.log("warn", "offline", Some(&key), None, None);
+                    let json = serde_json::to_string(&backup).unwrap_or_default();
+                    let ids = to_js(&line_ids(&cart));
+                    return Ok(
+                        Array::of3(&JsValue::from_str(&json), &ids, &"offline".into()).into(),
+                    );
+                }
+                if error
+                    .status
+                    .is_some_and(|s| (400..500).contains(&s) && s != 429)
+                {
+                    self.remember(&key, Stored::Failure(error.clone()), FAILURE_TTL_MS);
+                }
+                Err(js_error(&error))
+            }
+        }
+    }
+
+    async fn fetch_estimate(&self, cart: &ValidCart) -> Result<String, Error> {
+        let options = RequestOptions {
+            plugin: self.plugin.clone(),
+        };
+        let body = serde_json::to_string(&tax_request(cart, &options))
+            .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))?;
+        let (status, text) = send(
+            &self.taxes_url,
+            Some(body),
+            self.api_key.as_deref(),
+            self.timeout_ms,
+        )
+        .await?;
+        let response: TaxResponse = parse_body(status, &text)?;
+        serde_json::to_string(&apply_tax(cart, &response))
+            .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))
+    }
+
+    /// The nexus regions to gate on, fetching them once when asked to.
+    async fn regions(self: Rc<Self>) -> Option<Rc<Vec<Region>>> {
+        let pending = {
+            let mut nexus = self.nexus.borrow_mut();
+            match &mut *nexus {
+                Nexus::Off => return None,
+                Nexus::Known(list) => return Some(list.clone()),
+                Nexus::Fetch {
+                    regions,
+                    retry_at,
+                    pending,
+                } => {
+                    let now = self.now();
+                    if let Some((list, expires)) = regions {
+                        if *expires > now {
+                            return Some(list.clone());
+                        }
+                    }
+                    if pending.is_none() && *retry_at > now {
+                        return None;
+                    }
+                    pending
+                        .get_or_insert_with(|| future_to_promise(self.clone().fetch_regions()))
+                        .clone()
+                }
+            }
+        };
+        let _ = JsFuture::from(pending).await;
+        match &*self.nexus.borrow() {
+            Nexus::Fetch {
+                regions: Some((list, _)),
+                ..
+            } => Some(list.clone()),
+            _ => None,
+        }
+    }
+
+    async fn fetch_regions(self: Rc<Self>) -> Result<JsValue, JsValue> {
+        let result = match send(
+            &self.regions_url,
+            None,
+            self.api_key.as_deref(),
+            self.timeout_ms,
+        )
+        .await
+        {
+            Ok((status, text)) => parse_body::<RegionsResponse>(status, &text),
+            Err(e) => Err(e),
+        };
+        let now = self.now();
+        if let Nexus::Fetch {
+            regions,
+            retry_at,
+            pending,
+        } = &mut *self.nexus.borrow_mut()
+        {
+            *pending = None;
+            match result {
+                Ok(body) => *regions = Some((Rc::new(body.regions), now + self.ttl_ms)),
+                Err(ref error) => {
+                    *retry_at = now + NEXUS_RETRY_MS;
+                    self.log("warn", "nexus_fetch_failed", None, None, error.status);
+                }
+            }
+        }
+        Ok(JsValue::UNDEFINED)
+    }
+}
+
+/// True when the failure means the Worker (or TaxJar behind it) could not
+/// answer, rather than that it refused the cart.
+fn unreachable(error: &Error) -> bool {
+    matches!(error.code, Code::Timeout | Code::NetworkError)
+        || error.status.is_some_and(|s| s >= 500 || s == 429)
+}
+
+/// The estimate's line ids, in cart order.
+fn line_ids(cart: &ValidCart) -> Vec<String> {
+    if cart.lines.is_empty() {
+        return vec![crate::estimate::AMOUNT_LINE_ID.to_owned()];
+    }
+    cart.lines.iter().map(|l| l.id.clone()).collect()
+}
+
+/// A fresh estimate object for one caller, with its `source`, and its lines
+/// in this caller's cart order (the key ignores line order).
+fn estimate_object(json: &str, source: &str, stored_ids: &[String], ids: &[String]) -> JsValue {
+    let object = JSON::parse(json).unwrap_or(JsValue::NULL);
+    let _ = Reflect::set(&object, &"source".into(), &source.into());
+    if stored_ids != ids {
+        let lines: Array = Reflect::get(&object, &"line_items".into())
+            .map(|v| Array::from(&v))
+            .unwrap_or_default();
+        let ordered = Array::new();
+        for id in ids {
+            if let Some(at) = stored_ids.iter().position(|s| s == id) {
+                ordered.push(&lines.get(at as u32));
+            }
+        }
+        let _ = Reflect::set(&object, &"line_items".into(), &ordered);
+    }
+    object
+}

@@ -1,14 +1,18 @@
 //! The exported functions: `allocate`, `validateCart`, `taxRequest`,
-//! `applyTax`, `cartKey`, `version`.
+//! `applyTax`, `cartKey`, `version`. `taxRequest` and `applyTax` take a
+//! `dialect` option (see [`crate::legacy`]); the legacy lookups are in
+//! `bindings::legacy`.
 
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{cart_from_js, from_js, js_result, to_js};
+use super::legacy::{body_text, dialect_option};
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
 use crate::key::cart_key;
+use crate::legacy::{apply_legacy_body, legacy_query};
 use crate::model::{parse_body, TaxResponse};
 use crate::money::DecimalInput;
 use crate::request::{tax_request, RequestOptions};
@@ -19,6 +23,24 @@ use crate::validate::{validate_cart, ValidCart};
 #[derive(Default, Deserialize)]
 struct JsRequestOptions {
     plugin: Option<String>,
+    dialect: Option<String>,
+}
+
+/// Options accepted by `applyTax`.
+#[derive(Default, Deserialize)]
+struct JsApplyOptions {
+    dialect: Option<String>,
+    status: Option<u16>,
+    warning: Option<String>,
+}
+
+/// An optional options object; undefined or null is the default.
+fn options<T: Default + serde::de::DeserializeOwned>(value: JsValue) -> Result<T, Error> {
+    if value.is_undefined() || value.is_null() {
+        Ok(T::default())
+    } else {
+        from_js(value, "options")
+    }
 }
 
 fn valid_cart(cart: JsValue) -> Result<ValidCart, Error> {
@@ -79,19 +101,26 @@ impl<'a> From<&'a Error> for Issue<'a> {
     }
 }
 
-/// The exact JSON body for `POST /v2/taxes`.
-#[wasm_bindgen(js_name = taxRequest, unchecked_return_type = "TaxRequestBody")]
+/// The exact JSON body for `POST /v2/taxes`; with a legacy `dialect`, the
+/// GET request of the original API (`LegacyRequest`).
+#[wasm_bindgen(
+    js_name = taxRequest,
+    unchecked_return_type = "TaxRequestBody | LegacyRequest"
+)]
 pub fn tax_request_js(
     #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "TaxRequestOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "TaxRequestDialectOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
-        let cart = valid_cart(cart)?;
-        let options: JsRequestOptions = if options.is_undefined() || options.is_null() {
-            JsRequestOptions::default()
-        } else {
-            from_js(options, "options")?
-        };
+        let raw = cart_from_js(cart)?;
+        // Validated before the options are read, so cart errors come first
+        // as they always have.
+        let cart = ValidCart::new(&raw)?;
+        let options: JsRequestOptions = self::options(options)?;
+        let dialect = dialect_option(options.dialect.as_deref())?;
+        if dialect.is_legacy() {
+            return Ok(to_js(&legacy_query(&raw, dialect)?));
+        }
         let options = RequestOptions {
             plugin: options.plugin,
         };
@@ -100,22 +129,46 @@ pub fn tax_request_js(
 }
 
 /// TaxJar's `{tax: {...}}` answer (an object, or the raw body text)
-/// applied to the cart, reconciled to the cent.
+/// applied to the cart, reconciled to the cent. With a legacy `dialect`,
+/// the original API's bare answer; `status` (default 200) and the
+/// `Warning` header turn 203s into `warnings` and errors into error codes.
 #[wasm_bindgen(js_name = applyTax, unchecked_return_type = "Estimate")]
 pub fn apply_tax_js(
     #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "TaxResponse | string")] response: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "TaxResponse | LegacyStandardResponse | LegacyEnhancedResponse | string"
+    )]
+    response: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ApplyTaxOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
         let cart = valid_cart(cart)?;
-        let response: TaxResponse = match response.as_string() {
-            Some(text) => parse_body(200, &text)?,
-            None => from_js(response, "response").map_err(|e| Error {
+        let options: JsApplyOptions = self::options(options.unwrap_or(JsValue::UNDEFINED))?;
+        let dialect = dialect_option(options.dialect.as_deref())?;
+        let warning = options.warning.as_deref();
+        if dialect.is_legacy() {
+            let body = body_text(&response, "response")?;
+            let status = options.status.unwrap_or(200);
+            return Ok(to_js(&apply_legacy_body(
+                &cart, dialect, status, &body, warning,
+            )?));
+        }
+        let response: TaxResponse = match (response.as_string(), options.status) {
+            (Some(text), status) => parse_body(status.unwrap_or(200), &text)?,
+            (None, Some(status)) => parse_body(status, &body_text(&response, "response")?)?,
+            (None, None) => from_js(response, "response").map_err(|e| Error {
                 code: Code::UpstreamUnparseable,
                 ..e
             })?,
         };
-        Ok(to_js(&apply_tax(&cart, &response)))
+        let mut estimate = apply_tax(&cart, &response);
+        estimate.warnings.extend(
+            warning
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned),
+        );
+        Ok(to_js(&estimate))
     })())
 }
 

@@ -4,6 +4,8 @@
 pub mod convert;
 pub mod estimator;
 pub mod exports;
+pub mod legacy;
 pub mod offline;
+mod transport;
 mod types;
 pub mod worker;

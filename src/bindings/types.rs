@@ -68,7 +68,7 @@ export type ErrorCode =
   | "invalid_amount" | "invalid_quantity" | "duplicate_line_id"
   | "discount_exceeds_amount" | "invalid_exemption_type" | "too_many_line_items"
   | "invalid_type" | "invalid_value" | "upstream_unparseable" | "upstream_error"
-  | "unauthorized";
+  | "unauthorized" | "timeout" | "network_error";
 
 /** One problem found by `validateCart`. */
 export interface ValidationIssue {
@@ -186,5 +186,70 @@ export interface Estimate {
   line_items: EstimateLineItem[];
   rates_as_of?: string;
   warnings?: string[];
+}
+
+/** A region where the seller has nexus, as `GET /v2/nexus/regions` lists it. */
+export interface NexusRegion {
+  country_code: string;
+  region_code?: string | null;
+  country?: string;
+  region?: string | null;
+}
+
+/** What `onLog` receives: one entry per call, hit, skip and error. */
+export interface LogEntry {
+  level: "info" | "warn" | "error";
+  event: "call" | "cache_hit" | "coalesced" | "no_nexus_skip" | "exempt_skip" | "invalid" | "error" | "offline" | "nexus_fetch_failed";
+  /** The cart's `cartKey`, or null when there is none (an invalid cart). */
+  key: string | null;
+  /** Milliseconds the call took. */
+  ms?: number;
+  /** The HTTP status of a call. */
+  status?: number;
+}
+
+/** Options of `new Estimator(...)`. */
+export interface EstimatorOptions {
+  /** TaxJar-compatible base URL (normally the edgetax Worker). */
+  apiUrl: string;
+  /** Sent as `Authorization: Bearer` only when given (server-side use). */
+  apiKey?: string;
+  /** Memo lifetime; default 900. */
+  ttlSeconds?: number;
+  /** LRU bound; default 200. */
+  maxEntries?: number;
+  /** Default 5000. */
+  timeoutMs?: number;
+  /** Known nexus regions, "fetch" to ask `/v2/nexus/regions` once, or undefined for no gate. */
+  nexusRegions?: NexusRegion[] | "fetch";
+  /** A partial cart merged under every cart (e.g. the store's `from_*` address). */
+  defaults?: Cart;
+  /** Added to request bodies. */
+  plugin?: string;
+  /** "session" keeps the memo in sessionStorage so a reload does not pay again. */
+  storage?: "none" | "session";
+  /** When the Worker cannot be reached, answer a flagged `offlineEstimate` instead of failing. */
+  offline?: boolean;
+  /** Client-side support logs; entries never contain the apiKey. */
+  onLog?: (entry: LogEntry) => void;
+  /** The clock in milliseconds (tests only); default `Date.now`. */
+  now?: () => number;
+}
+
+/** Options of `estimator.estimate(cart, options)`. */
+export interface EstimateOptions {
+  /** Aborting rejects this caller only, with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** What an `Estimator` has counted. */
+export interface EstimatorStats {
+  calls: number;
+  cache_hits: number;
+  coalesced: number;
+  no_nexus_skips: number;
+  exempt_skips: number;
+  invalid: number;
+  errors: number;
 }
 "#;

@@ -4,6 +4,8 @@
 //! [`crate::validate`] can report every bad value with its field path; the
 //! checked, normalized form is [`crate::validate::ValidCart`].
 
+mod read;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Code, Error, Result};
@@ -11,7 +13,7 @@ use crate::money::{wire, DecimalInput};
 
 /// A shopping cart in TaxJar's vocabulary. Unknown fields are ignored, as
 /// TaxJar ignores them.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cart {
     /// Origin country (ISO alpha-2).
     pub from_country: Option<String>,
@@ -46,7 +48,6 @@ pub struct Cart {
     /// A handling fee, sent as its own line item.
     pub handling_fee: Option<DecimalInput>,
     /// TaxJar customer id, for customer exemptions.
-    #[serde(default, deserialize_with = "wire::opt_id")]
     pub customer_id: Option<String>,
     /// `wholesale`, `government`, `marketplace`, `other` or `non_exempt`.
     pub exemption_type: Option<String>,
@@ -81,10 +82,9 @@ pub struct NexusAddress {
 }
 
 /// One item of the cart.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItem {
     /// Unique within the cart. Numbers are read as their decimal string.
-    #[serde(default, deserialize_with = "wire::opt_id")]
     pub id: Option<String>,
     /// Default 1; above zero; may be fractional.
     pub quantity: Option<DecimalInput>,
@@ -93,26 +93,31 @@ pub struct LineItem {
     /// The line's total discount (not per unit).
     pub discount: Option<DecimalInput>,
     /// TaxJar product tax code, e.g. `"20010"` for clothing.
-    #[serde(default, deserialize_with = "wire::opt_id")]
     pub product_tax_code: Option<String>,
     /// Shown to people; never part of the tax request or key.
     pub description: Option<String>,
     /// SKU or similar; never part of the tax request or key.
-    #[serde(default, deserialize_with = "wire::opt_id")]
     pub product_identifier: Option<String>,
     /// Whether the order discount may apply to this line (default true).
     pub discountable: Option<bool>,
 }
 
 impl Cart {
-    /// Reads a cart from JSON text, reporting the path of a structural error
-    /// (a string where a list belongs, say) as `invalid_type`.
+    /// Reads a cart from JSON text. A value of the wrong kind (a string
+    /// where a list belongs) is an `invalid_type` error naming its path.
     pub fn from_json(text: &str) -> Result<Cart> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let cart = from_deserializer(&mut de)?;
-        de.end()
-            .map_err(|e| Error::new(Code::InvalidType, format!("cart is not valid JSON: {e}")))?;
-        Ok(cart)
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                Code::InvalidType,
+                format!("the cart is not valid JSON: {e}"),
+            )
+        })?;
+        read::cart(&value)
+    }
+
+    /// Reads a cart from a parsed JSON value (see [`Cart::from_json`]).
+    pub fn from_value(value: &serde_json::Value) -> Result<Cart> {
+        read::cart(value)
     }
 
     /// This cart with every absent field taken from `defaults` (the store's
@@ -147,29 +152,6 @@ impl Cart {
     }
 }
 
-/// Reads a cart from any serde deserializer (JSON, or JS values in the
-/// bindings), naming the path of a structural error.
-pub fn from_deserializer<'de, D>(deserializer: D) -> Result<Cart>
-where
-    D: serde::Deserializer<'de>,
-{
-    serde_path_to_error::deserialize(deserializer).map_err(|err| {
-        let path = json_path(&err.path().to_string());
-        let message = err.inner().to_string();
-        if path.is_empty() || path == "." {
-            Error::new(Code::InvalidType, format!("cart: {message}"))
-        } else {
-            Error::field(Code::InvalidType, path, message)
-        }
-    })
-}
-
-/// serde_path_to_error prints `line_items[2].unit_price` already; its root
-/// is `.`.
-fn json_path(path: &str) -> String {
-    path.trim_start_matches('.').to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,12 +178,19 @@ mod tests {
 
     #[test]
     fn structural_errors_name_the_path() {
-        let err = Cart::from_json(r#"{"line_items":[{"id":"a"},{"id":"b","unit_price":true}]}"#)
+        let err = Cart::from_json(r#"{"line_items":[{"id":"a"},{"id":"b","discountable":1}]}"#)
             .unwrap_err();
         assert_eq!(err.code, Code::InvalidType);
-        assert_eq!(err.field.as_deref(), Some("line_items[1].unit_price"));
+        assert_eq!(err.field.as_deref(), Some("line_items[1].discountable"));
+        let cart = Cart::from_json(r#"{"line_items":[{"unit_price":true}]}"#).unwrap();
+        let price = cart.line_items.unwrap()[0].unit_price.clone().unwrap();
+        assert!(price.0.unwrap_err().contains("number or a decimal string"));
         let err = Cart::from_json(r#"{"line_items":"many"}"#).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("line_items"));
+        let err = Cart::from_json(r#"{"nexus_addresses":[{"state":["CA"]}]}"#).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("nexus_addresses[0].state"));
+        let err = Cart::from_json(r#"[1]"#).unwrap_err();
+        assert_eq!((err.code, err.field), (Code::InvalidType, None));
     }
 
     #[test]

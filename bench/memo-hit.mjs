@@ -1,0 +1,65 @@
+// Memo-hit cost of Estimator.estimate() on a cached 20-line cart, next to a
+// plain-JS memo (a Map keyed by JSON.stringify of the same cart) in the
+// same process and run. Both are awaited, as a checkout would await either.
+// Prints medians of several rounds and their ratio. Run: `make bench-memo`.
+
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { initSync, Estimator } from "../pkg/edgetax.js";
+import { startFake } from "../tests/fake-taxjar/server.mjs";
+
+initSync({ module: readFileSync(new URL("../pkg/edgetax_bg.wasm", import.meta.url)) });
+
+const ROUNDS = 15;
+const PER_ROUND = 2000;
+
+const cart = {
+  from_country: "US", from_zip: "12054", from_state: "NY",
+  to_country: "US", to_zip: "10541", to_state: "NY", to_city: "Mahopac", to_street: "1 Main St",
+  shipping: 7.99,
+  order_discount: 5,
+  line_items: Array.from({ length: 20 }, (_, i) => ({
+    id: `sku-${i + 1}`, quantity: (i % 3) + 1, unit_price: `${4 + i}.99`, product_tax_code: i % 4 === 0 ? "20010" : undefined,
+    description: `Item ${i + 1}`,
+  })),
+};
+
+const fake = await startFake({ token: "bench" });
+const estimator = new Estimator({ apiUrl: fake.url, apiKey: "bench" });
+const first = await estimator.estimate(cart);
+
+const plain = new Map();
+async function plainEstimate(c) {
+  const key = JSON.stringify(c);
+  const hit = plain.get(key);
+  if (hit) return hit;
+  plain.set(key, first);
+  return first;
+}
+await plainEstimate(cart);
+
+async function round(fn) {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < PER_ROUND; i++) await fn(cart);
+  return Number(process.hrtime.bigint() - start) / PER_ROUND / 1000; // µs per call
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ours = [];
+const theirs = [];
+for (let r = 0; r < ROUNDS; r++) {
+  // Interleaved, so drift in machine load hits both sides alike.
+  ours.push(await round((c) => estimator.estimate(c)));
+  theirs.push(await round(plainEstimate));
+}
+const hits = estimator.stats().cache_hits;
+await fake.close();
+
+const m1 = median(ours);
+const m2 = median(theirs);
+console.log(`memo hit, 20-line cart, Node ${process.version}, ${os.cpus()[0].model} ×${os.cpus().length}`);
+console.log(`command: node bench/memo-hit.mjs (${ROUNDS} rounds × ${PER_ROUND} calls, medians)`);
+console.log(`Estimator.estimate (cache):      ${m1.toFixed(2)} µs/call`);
+console.log(`Map + JSON.stringify (baseline): ${m2.toFixed(2)} µs/call`);
+console.log(`ratio: ${(m1 / m2).toFixed(2)}`);
+if (hits < ROUNDS * PER_ROUND) throw new Error(`expected every call to hit the memo, got ${hits}`);

@@ -1,0 +1,156 @@
+//! Reads a [`Cart`] from a JSON value by hand, so a value of the wrong kind
+//! is reported with its exact path (`line_items[2].id`) and so the wasm
+//! carries one small reader instead of serde's generic machinery.
+
+use serde_json::{Map, Value};
+
+use super::{Cart, LineItem, NexusAddress};
+use crate::error::{Code, Error, Result};
+use crate::money::{decimal_from_f64, parse_decimal, DecimalInput, MAX_DECIMALS};
+
+type Object = Map<String, Value>;
+
+fn wrong(path: &str, expected: &str, got: &Value) -> Error {
+    let kind = match got {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    };
+    let message = format!("{path} must be {expected}, not {kind}");
+    if path.is_empty() {
+        Error::new(
+            Code::InvalidType,
+            format!("the cart must be {expected}, not {kind}"),
+        )
+    } else {
+        Error::field(Code::InvalidType, path, message)
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+/// A string field; null or absent is `None`.
+fn text(obj: &Object, key: &str, prefix: &str) -> Result<Option<String>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(wrong(&join(prefix, key), "a string", other)),
+    }
+}
+
+/// An id-like field: strings, and integers read as their digits.
+fn id(obj: &Object, key: &str, prefix: &str) -> Result<Option<String>> {
+    match obj.get(key) {
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+        _ => text(obj, key, prefix),
+    }
+}
+
+/// Money or a quantity. Never a structural error: a bad value is kept with
+/// its reason, for validation to report as `invalid_amount`.
+fn decimal(obj: &Object, key: &str) -> Option<DecimalInput> {
+    let reason = |v| DecimalInput(Err(v));
+    match obj.get(key)? {
+        Value::Null => None,
+        Value::String(s) => Some(DecimalInput(parse_decimal(s, MAX_DECIMALS))),
+        Value::Number(n) => Some(match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => DecimalInput::ok(i.into()),
+            (_, Some(u), _) => DecimalInput::ok(u.into()),
+            (_, _, Some(f)) => DecimalInput(decimal_from_f64(f, MAX_DECIMALS)),
+            _ => reason("is not a number".into()),
+        }),
+        _ => Some(reason("must be a number or a decimal string".into())),
+    }
+}
+
+fn boolean(obj: &Object, key: &str, prefix: &str) -> Result<Option<bool>> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(wrong(&join(prefix, key), "true or false", other)),
+    }
+}
+
+/// A list of objects, each read by `item` with its own path.
+fn list<T>(
+    obj: &Object,
+    key: &str,
+    item: impl Fn(&Object, &str) -> Result<T>,
+) -> Result<Option<Vec<T>>> {
+    let items = match obj.get(key) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(other) => return Err(wrong(key, "a list", other)),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, value) in items.iter().enumerate() {
+        let path = format!("{key}[{i}]");
+        match value {
+            Value::Object(o) => out.push(item(o, &path)?),
+            other => return Err(wrong(&path, "an object", other)),
+        }
+    }
+    Ok(Some(out))
+}
+
+/// Reads a cart; the first value of the wrong kind is the error.
+pub fn cart(value: &Value) -> Result<Cart> {
+    let Value::Object(o) = value else {
+        return Err(wrong("", "an object", value));
+    };
+    Ok(Cart {
+        from_country: text(o, "from_country", "")?,
+        from_zip: text(o, "from_zip", "")?,
+        from_state: text(o, "from_state", "")?,
+        from_city: text(o, "from_city", "")?,
+        from_street: text(o, "from_street", "")?,
+        to_country: text(o, "to_country", "")?,
+        to_zip: text(o, "to_zip", "")?,
+        to_state: text(o, "to_state", "")?,
+        to_city: text(o, "to_city", "")?,
+        to_street: text(o, "to_street", "")?,
+        amount: decimal(o, "amount"),
+        shipping: decimal(o, "shipping"),
+        shipping_discount: decimal(o, "shipping_discount"),
+        order_discount: decimal(o, "order_discount"),
+        discount_split: text(o, "discount_split", "")?,
+        handling_fee: decimal(o, "handling_fee"),
+        customer_id: id(o, "customer_id", "")?,
+        exemption_type: text(o, "exemption_type", "")?,
+        nexus_addresses: list(o, "nexus_addresses", nexus_address)?,
+        line_items: list(o, "line_items", line_item)?,
+    })
+}
+
+fn nexus_address(o: &Object, path: &str) -> Result<NexusAddress> {
+    Ok(NexusAddress {
+        id: id(o, "id", path)?,
+        country: text(o, "country", path)?,
+        state: text(o, "state", path)?,
+        zip: text(o, "zip", path)?,
+        city: text(o, "city", path)?,
+        street: text(o, "street", path)?,
+    })
+}
+
+fn line_item(o: &Object, path: &str) -> Result<LineItem> {
+    Ok(LineItem {
+        id: id(o, "id", path)?,
+        quantity: decimal(o, "quantity"),
+        unit_price: decimal(o, "unit_price"),
+        discount: decimal(o, "discount"),
+        product_tax_code: id(o, "product_tax_code", path)?,
+        description: text(o, "description", path)?,
+        product_identifier: id(o, "product_identifier", path)?,
+        discountable: boolean(o, "discountable", path)?,
+    })
+}

@@ -1,0 +1,133 @@
+//! Request bodies: content type (415), size (413), and for `/v2/taxes` the
+//! cart itself (400), rebuilt as the exact TaxJar request.
+//!
+//! A tax request is not forwarded as written: it is read as a [`Cart`],
+//! validated, and rebuilt by [`tax_request`] with the `plugin` tag. So the
+//! body TaxJar sees is exactly the one the cache key
+//! ([`crate::key::cart_key`]) was
+//! computed from, and a cached answer is only ever shared between carts
+//! that would have sent TaxJar the same request.
+
+use crate::cart::Cart;
+use crate::error::{Code, Error};
+use crate::key::request_key;
+use crate::request::{tax_request, RequestOptions};
+use crate::validate::{ValidCart, MAX_LINE_ITEMS};
+
+use super::reply::Reply;
+use super::route::Kind;
+
+/// The largest body of the routes browsers use, in bytes (64 KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// The largest body of the server-only routes (a synced order may carry
+/// many lines), in bytes (1 MiB, as TaxJar's own limit).
+pub const SERVER_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The body limit of a route kind.
+pub fn limit(kind: Kind) -> usize {
+    match kind {
+        Kind::Transactions | Kind::Customers => SERVER_BODY_LIMIT,
+        _ => BODY_LIMIT,
+    }
+}
+
+/// 415 unless the content type is `application/json` (parameters such as
+/// `charset` allowed).
+pub fn check_content_type(content_type: Option<&str>) -> Result<(), Reply> {
+    let essence = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim();
+    if essence.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(Reply::error(415, "the body must be application/json"))
+    }
+}
+
+/// 413 when a declared `Content-Length` is over `limit`, before any byte is
+/// read. A missing or unreadable length is checked after reading instead.
+pub fn check_declared_length(content_length: Option<&str>, limit: usize) -> Result<(), Reply> {
+    match content_length.and_then(|v| v.trim().parse::<u64>().ok()) {
+        Some(n) if n > limit as u64 => Err(too_large(limit)),
+        _ => Ok(()),
+    }
+}
+
+/// 413 when the body read is over `limit` bytes.
+pub fn check_length(length: usize, limit: usize) -> Result<(), Reply> {
+    if length > limit {
+        Err(too_large(limit))
+    } else {
+        Ok(())
+    }
+}
+
+fn too_large(limit: usize) -> Reply {
+    Reply::error(
+        413,
+        &format!("the body is larger than {} KiB", limit / 1024),
+    )
+}
+
+/// A tax request ready to send: its JSON body and its cache key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaxBody {
+    /// The `POST /v2/taxes` body, with `plugin`.
+    pub json: String,
+    /// [`crate::key::cart_key`] of the cart (`et1_` and 32 hex digits).
+    pub key: String,
+}
+
+/// Reads, checks and rebuilds a tax request body; a 400 names the first
+/// problem's `code` and `field`.
+pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
+    let text = utf8(bytes)?;
+    // Syntax first: the cart reader blames no field for a syntax error.
+    if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(Reply::invalid(&Error::new(
+            Code::InvalidType,
+            format!("the body is not valid JSON: {error}"),
+        )));
+    }
+    let cart = Cart::from_json(text).map_err(|e| Reply::invalid(&e))?;
+    let lines = cart.line_items.as_ref().map_or(0, Vec::len);
+    if lines > MAX_LINE_ITEMS {
+        return Err(Reply::invalid(&Error::field(
+            Code::TooManyLineItems,
+            "line_items",
+            format!("{lines} line items; at most {MAX_LINE_ITEMS} are accepted"),
+        )));
+    }
+    let valid = ValidCart::new(&cart).map_err(|e| Reply::invalid(&e))?;
+    let options = RequestOptions {
+        plugin: plugin.map(str::to_owned),
+    };
+    let request = tax_request(&valid, &options);
+    Ok(TaxBody {
+        json: serde_json::to_string(&request).unwrap_or_default(),
+        // Equal to `cart_key(&valid)` (the key ignores `plugin`), without
+        // building the request twice.
+        key: request_key(&request),
+    })
+}
+
+/// A JSON object body, forwarded as written (server routes and address
+/// validation); 400 when it is not a JSON object.
+pub fn json_object(bytes: &[u8]) -> Result<String, Reply> {
+    let text = utf8(bytes)?;
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(_)) => Ok(text.to_owned()),
+        _ => Err(Reply::invalid(&Error::new(
+            Code::InvalidType,
+            "the body must be a JSON object",
+        ))),
+    }
+}
+
+fn utf8(bytes: &[u8]) -> Result<&str, Reply> {
+    std::str::from_utf8(bytes)
+        .map_err(|_| Reply::invalid(&Error::new(Code::InvalidType, "the body is not UTF-8 text")))
+}

@@ -1,0 +1,239 @@
+//! Who is calling: a browser on an allowed origin, a server holding a proxy
+//! key, or nobody the proxy serves (403). Also the CORS headers.
+//!
+//! A proxy key arrives as `Authorization: Bearer <key>`, which is what
+//! TaxJar's own clients send, so a server points its TaxJar client at the
+//! Worker with a proxy key as its "API key". A request that carries an
+//! `Authorization` header is judged by it alone: a wrong key is refused
+//! even from an allowed origin. Otherwise the `Origin` must equal one of
+//! `ALLOWED_ORIGINS` exactly; `Origin: null` (sandboxed frames, `file:`
+//! pages) is always refused.
+
+use super::config::Config;
+use super::reply::Reply;
+use super::route::Route;
+use super::short_hash;
+
+/// The request headers CORS preflights may ask for.
+pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, x-api-version";
+/// The response headers a page may read.
+pub const EXPOSE_HEADERS: &str = "Retry-After, x-edgetax-cache";
+/// How long a browser may reuse a preflight answer, in seconds.
+pub const PREFLIGHT_MAX_AGE: &str = "86400";
+
+/// A caller the proxy serves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Caller {
+    /// A page on an allowed origin.
+    Browser {
+        /// The exact `Origin` header.
+        origin: String,
+    },
+    /// A server that presented a proxy key.
+    Server {
+        /// The key's short label ([`super::config::ProxyKey::id`]).
+        key_id: String,
+    },
+}
+
+impl Caller {
+    /// `"browser"` or `"server:<key id>"`, for logs.
+    pub fn label(&self) -> String {
+        match self {
+            Caller::Browser { .. } => "browser".to_owned(),
+            Caller::Server { key_id } => format!("server:{key_id}"),
+        }
+    }
+
+    /// The rate-limit key: a hash of the client address for browsers
+    /// (`CF-Connecting-IP`; shoppers share an origin), the key label for
+    /// servers. Never the address itself.
+    pub fn rate_key(&self, client_ip: Option<&str>) -> String {
+        match self {
+            Caller::Browser { .. } => {
+                format!("ip:{}", short_hash(client_ip.unwrap_or("unknown"), 16))
+            }
+            Caller::Server { key_id } => format!("key:{key_id}"),
+        }
+    }
+
+    /// The allowed origin, for browsers.
+    pub fn origin(&self) -> Option<&str> {
+        match self {
+            Caller::Browser { origin } => Some(origin),
+            Caller::Server { .. } => None,
+        }
+    }
+}
+
+/// Classifies the caller from its `Origin` and `Authorization` headers.
+pub fn classify(
+    config: &Config,
+    origin: Option<&str>,
+    authorization: Option<&str>,
+) -> Result<Caller, Reply> {
+    if let Some(header) = authorization {
+        let key = bearer(header).unwrap_or("");
+        return match config.proxy_key(key) {
+            Some(found) if !key.is_empty() => Ok(Caller::Server { key_id: found.id() }),
+            _ => Err(Reply::error(403, "the proxy key is not recognized")),
+        };
+    }
+    match origin {
+        Some("null") => Err(Reply::error(
+            403,
+            "requests from Origin null are not allowed",
+        )),
+        Some(origin) if config.origin_allowed(origin) => Ok(Caller::Browser {
+            origin: origin.to_owned(),
+        }),
+        Some(_) => Err(Reply::error(403, "this origin is not allowed")),
+        None => Err(Reply::error(
+            403,
+            "requests need an allowed Origin or a proxy key",
+        )),
+    }
+}
+
+/// Whether `caller` may use `route` (browsers never get transaction or
+/// customer routes: those carry the store's records).
+pub fn permit(caller: &Caller, route: &Route) -> Result<(), Reply> {
+    match caller {
+        Caller::Browser { .. } if !route.browser => Err(Reply::error(
+            403,
+            "this route is only for servers with a proxy key",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The key of `Bearer <key>` (scheme case-insensitive).
+fn bearer(header: &str) -> Option<&str> {
+    let header = header.trim();
+    let (scheme, rest) = header.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| rest.trim())
+        .filter(|k| !k.is_empty())
+}
+
+/// Adds the CORS headers for an allowed `origin` to an answer.
+pub fn with_cors(reply: Reply, origin: &str) -> Reply {
+    reply
+        .with_header("Access-Control-Allow-Origin", origin)
+        .with_header("Vary", "Origin")
+        .with_header("Access-Control-Expose-Headers", EXPOSE_HEADERS)
+}
+
+/// The answer to a CORS preflight for `route`: 204 with the route's
+/// methods and the headers TaxJar clients send, or 403 when the origin is
+/// not allowed or the route is not for browsers.
+pub fn preflight(config: &Config, route: &Route, origin: Option<&str>) -> Reply {
+    let origin = match origin {
+        Some(o) if config.origin_allowed(o) => o,
+        Some("null") => return Reply::error(403, "requests from Origin null are not allowed"),
+        _ => return Reply::error(403, "this origin is not allowed"),
+    };
+    if !route.browser {
+        let denied = Reply::error(403, "this route is only for servers with a proxy key");
+        return with_cors(denied, origin);
+    }
+    Reply::empty(204)
+        .with_header("Access-Control-Allow-Origin", origin)
+        .with_header("Access-Control-Allow-Methods", route.allow())
+        .with_header("Access-Control-Allow-Headers", ALLOW_HEADERS)
+        .with_header("Access-Control-Max-Age", PREFLIGHT_MAX_AGE)
+        .with_header("Vary", "Origin")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proxy::caller;
+    use crate::proxy::route::match_route;
+    use crate::proxy::testing::{config, tj, SHOP};
+
+    #[test]
+    fn callers_are_classified() {
+        let c = config();
+        let id = short_hash("pk_test_2", 8);
+        let refused = |origin: Option<&str>, auth: Option<&str>| {
+            tj(&caller::classify(&c, origin, auth).unwrap_err())
+        };
+        let browser = caller::classify(&c, Some(SHOP), None).unwrap();
+        assert_eq!(
+            browser,
+            Caller::Browser {
+                origin: SHOP.into()
+            }
+        );
+        let ip_key = format!("ip:{}", short_hash("203.0.113.7", 16));
+        assert_eq!(browser.rate_key(Some("203.0.113.7")), ip_key);
+        assert_eq!(
+            browser.rate_key(None),
+            format!("ip:{}", short_hash("unknown", 16))
+        );
+        let server = caller::classify(&c, None, Some("bearer  pk_test_2 ")).unwrap();
+        assert_eq!(server, Caller::Server { key_id: id.clone() });
+        assert_eq!(server.label(), format!("server:{id}"));
+        assert_eq!(server.rate_key(Some("203.0.113.7")), format!("key:{id}"));
+        let none = "403 Forbidden: requests need an allowed Origin or a proxy key";
+        assert_eq!(refused(None, None), none);
+        let null = "403 Forbidden: requests from Origin null are not allowed";
+        assert_eq!(refused(Some("null"), None), null);
+        let origins =
+            "https://evil.example https://shop.example.evil http://shop.example HTTPS://shop.example";
+        for origin in origins.split(' ') {
+            assert_eq!(
+                refused(Some(origin), None),
+                "403 Forbidden: this origin is not allowed"
+            );
+        }
+        let auths = [
+            "Bearer pk_nope",
+            "Bearer ",
+            "Basic pk_test_1",
+            "pk_test_1",
+            "Token token=pk_test_1",
+        ];
+        for auth in auths {
+            let bad_key = "403 Forbidden: the proxy key is not recognized";
+            assert_eq!(refused(Some(SHOP), Some(auth)), bad_key, "{auth}");
+        }
+    }
+
+    #[test]
+    fn preflights_and_cors() {
+        let c = config();
+        let taxes = match_route("OPTIONS", "/v2/taxes").unwrap().route;
+        let ok = caller::preflight(&c, taxes, Some(SHOP));
+        let expected = Reply::empty(204)
+            .with_header("Access-Control-Allow-Origin", SHOP)
+            .with_header("Access-Control-Allow-Methods", "POST, OPTIONS")
+            .with_header(
+                "Access-Control-Allow-Headers",
+                "Authorization, Content-Type, x-api-version",
+            )
+            .with_header("Access-Control-Max-Age", "86400")
+            .with_header("Vary", "Origin");
+        assert_eq!(ok, expected);
+        let null = caller::preflight(&c, taxes, Some("null"));
+        assert_eq!(
+            tj(&null),
+            "403 Forbidden: requests from Origin null are not allowed"
+        );
+        let evil = caller::preflight(&c, taxes, Some("https://evil.example"));
+        assert_eq!(
+            (evil.status, evil.header("Access-Control-Allow-Origin")),
+            (403, None)
+        );
+        let orders = match_route("OPTIONS", "/v2/transactions/orders")
+            .unwrap()
+            .route;
+        let denied = caller::preflight(&c, orders, Some(SHOP));
+        assert_eq!(
+            (denied.status, denied.header("access-control-allow-origin")),
+            (403, Some(SHOP))
+        );
+    }
+}

@@ -1,0 +1,316 @@
+//! The Worker's settings, read once per isolate from its env vars.
+//!
+//! Every var is optional; the defaults are those of `worker/wrangler.toml`.
+//! A malformed number or flag is a configuration error (the Worker then
+//! answers 503 naming the var), never a silent fallback. Secret values
+//! (`TAXJAR_API_TOKEN`, `PROXY_KEYS`) never appear in an error.
+
+use sha2::{Digest, Sha256};
+
+/// `TAXJAR_API_URL` when unset.
+pub const DEFAULT_API_URL: &str = "https://api.taxjar.com";
+/// `PLUGIN` when unset: the partner tag sent in every tax request.
+pub const DEFAULT_PLUGIN: &str = "edgetax";
+/// `CACHE_TTL_SECONDS` when unset.
+pub const DEFAULT_CACHE_TTL_SECONDS: u32 = 900;
+/// `UPSTREAM_TIMEOUT_MS` when unset.
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
+/// `RATE_LIMIT` (requests per minute per caller) when unset.
+pub const DEFAULT_RATE_LIMIT: u32 = 120;
+
+/// The names of every var the Worker reads, in the order they are checked.
+pub const VARS: [&str; 13] = [
+    "TAXJAR_API_URL",
+    "TAXJAR_API_TOKEN",
+    "PROXY_KEYS",
+    "ALLOWED_ORIGINS",
+    "PLUGIN",
+    "STORE_URL",
+    "CACHE_TTL_SECONDS",
+    "UPSTREAM_TIMEOUT_MS",
+    "RATE_LIMIT",
+    "CALCULATIONS_ENABLED",
+    "OFFLINE_FALLBACK",
+    "OFFLINE_FOR_SERVERS",
+    "LEGACY_ROUTES",
+];
+
+/// A proxy key as the Worker keeps it: only its SHA-256, so a key is never
+/// held, compared or logged in clear.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProxyKey {
+    digest: [u8; 32],
+}
+
+impl ProxyKey {
+    /// Keeps the digest of `key`.
+    pub fn new(key: &str) -> ProxyKey {
+        ProxyKey {
+            digest: Sha256::digest(key.as_bytes()).into(),
+        }
+    }
+
+    /// Whether `presented` is this key (compares digests in constant time).
+    pub fn matches(&self, presented: &str) -> bool {
+        let other: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        let mut diff = 0u8;
+        for (a, b) in self.digest.iter().zip(other.iter()) {
+            diff |= a ^ b;
+        }
+        diff == 0
+    }
+
+    /// An 8-hex-digit label of the key, for logs and rate-limit keys.
+    pub fn id(&self) -> String {
+        self.digest[..4]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// The Worker's settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// TaxJar's base URL, without a trailing `/`.
+    pub api_url: String,
+    /// The real TaxJar token; `None` when unset or blank.
+    pub token: Option<String>,
+    /// Keys that server callers present as `Authorization: Bearer <key>`.
+    pub proxy_keys: Vec<ProxyKey>,
+    /// Browser origins allowed, matched exactly (`https://shop.example`).
+    pub allowed_origins: Vec<String>,
+    /// The `plugin` tag of tax requests; `None` when set blank.
+    pub plugin: Option<String>,
+    /// Sent upstream as `Referer`; `None` when unset.
+    pub store_url: Option<String>,
+    /// How long a tax answer is cached; 0 turns that cache off.
+    pub cache_ttl_seconds: u32,
+    /// How long one upstream attempt may take.
+    pub upstream_timeout_ms: u32,
+    /// Requests per minute per caller; 0 turns the limit off.
+    pub rate_limit: u32,
+    /// `false` answers every `/v2/taxes` with 503.
+    pub calculations_enabled: bool,
+    /// Whether `/v2/taxes` is answered with a backup estimate when there
+    /// is no token or TaxJar fails (see [`super::offline`]).
+    pub offline_fallback: bool,
+    /// Whether server callers get backup estimates too (they get the error
+    /// by default: a server may record the tax it charged).
+    pub offline_for_servers: bool,
+    /// Whether the original Smart Sales Tax API routes are served (see
+    /// [`super::legacy`]).
+    pub legacy_routes: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            api_url: DEFAULT_API_URL.to_owned(),
+            token: None,
+            proxy_keys: Vec::new(),
+            allowed_origins: Vec::new(),
+            plugin: Some(DEFAULT_PLUGIN.to_owned()),
+            store_url: None,
+            cache_ttl_seconds: DEFAULT_CACHE_TTL_SECONDS,
+            upstream_timeout_ms: DEFAULT_UPSTREAM_TIMEOUT_MS,
+            rate_limit: DEFAULT_RATE_LIMIT,
+            calculations_enabled: true,
+            offline_fallback: true,
+            offline_for_servers: false,
+            legacy_routes: false,
+        }
+    }
+}
+
+impl Config {
+    /// Reads the settings through `var` (name → value, `None` when unset).
+    /// Blank values count as unset, except `PLUGIN`, where blank means "send
+    /// no plugin tag". The error names the var and what it must be.
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+        let get = |name: &str| {
+            var(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let defaults = Config::default();
+        let api_url = match get("TAXJAR_API_URL") {
+            Some(url) => api_url(&url)?,
+            None => defaults.api_url,
+        };
+        let plugin = match var("PLUGIN") {
+            Some(tag) => Some(tag.trim().to_owned()).filter(|t| !t.is_empty()),
+            None => defaults.plugin,
+        };
+        Ok(Config {
+            api_url,
+            token: get("TAXJAR_API_TOKEN"),
+            proxy_keys: list(get("PROXY_KEYS"))
+                .iter()
+                .map(|k| ProxyKey::new(k))
+                .collect(),
+            allowed_origins: list(get("ALLOWED_ORIGINS"))
+                .into_iter()
+                .map(|o| o.trim_end_matches('/').to_owned())
+                // "null" is what sandboxed frames and file pages send; it
+                // names no site, so it can never be allowed.
+                .filter(|o| o != "null" && !o.is_empty())
+                .collect(),
+            plugin,
+            store_url: get("STORE_URL"),
+            cache_ttl_seconds: number(
+                get("CACHE_TTL_SECONDS"),
+                "CACHE_TTL_SECONDS",
+                defaults.cache_ttl_seconds,
+                0..=31_536_000,
+            )?,
+            upstream_timeout_ms: number(
+                get("UPSTREAM_TIMEOUT_MS"),
+                "UPSTREAM_TIMEOUT_MS",
+                defaults.upstream_timeout_ms,
+                1..=120_000,
+            )?,
+            rate_limit: number(
+                get("RATE_LIMIT"),
+                "RATE_LIMIT",
+                defaults.rate_limit,
+                0..=1_000_000,
+            )?,
+            calculations_enabled: flag(get("CALCULATIONS_ENABLED"), "CALCULATIONS_ENABLED", true)?,
+            offline_fallback: flag(get("OFFLINE_FALLBACK"), "OFFLINE_FALLBACK", true)?,
+            offline_for_servers: flag(get("OFFLINE_FOR_SERVERS"), "OFFLINE_FOR_SERVERS", false)?,
+            legacy_routes: flag(get("LEGACY_ROUTES"), "LEGACY_ROUTES", false)?,
+        })
+    }
+
+    /// Whether `origin` is exactly one of the allowed origins.
+    pub fn origin_allowed(&self, origin: &str) -> bool {
+        origin != "null" && self.allowed_origins.iter().any(|o| o == origin)
+    }
+
+    /// The proxy key `presented` matches, if any.
+    pub fn proxy_key(&self, presented: &str) -> Option<&ProxyKey> {
+        self.proxy_keys.iter().find(|k| k.matches(presented))
+    }
+}
+
+/// Items separated by commas or whitespace, blanks dropped.
+fn list(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn api_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['?', '#', '@', ' ']) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(format!(
+            "TAXJAR_API_URL must be an http(s) URL without query or credentials, got \"{url}\""
+        )),
+    }
+}
+
+fn number(
+    value: Option<String>,
+    name: &str,
+    default: u32,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, String> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    match text.parse::<u32>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{name} must be a whole number from {} to {}, got \"{text}\"",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+fn flag(value: Option<String>, name: &str, default: bool) -> Result<bool, String> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(format!("{name} must be true or false, got \"{text}\"")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proxy::short_hash;
+    use crate::proxy::testing::{config, one, SHOP};
+
+    #[test]
+    fn config_defaults_and_parsing() {
+        let d = Config::from_vars(|_| None).unwrap();
+        assert_eq!(d, Config::default());
+        assert_eq!(
+            (d.api_url.as_str(), d.plugin.as_deref()),
+            ("https://api.taxjar.com", Some("edgetax"))
+        );
+        assert_eq!(
+            (d.cache_ttl_seconds, d.upstream_timeout_ms, d.rate_limit),
+            (900, 5000, 120)
+        );
+        assert!(d.calculations_enabled && d.token.is_none() && d.store_url.is_none());
+        let c = config();
+        assert_eq!(c.api_url, "http://127.0.0.1:9999");
+        assert_eq!(
+            c.allowed_origins,
+            ["https://shop.example", "https://other.example"]
+        );
+        assert_eq!(
+            c.proxy_keys,
+            [ProxyKey::new("pk_test_1"), ProxyKey::new("pk_test_2")]
+        );
+        assert!(c.proxy_key("pk_test_2").is_some() && c.proxy_key("pk_test_3").is_none());
+        assert_eq!(ProxyKey::new("pk_test_1").id(), short_hash("pk_test_1", 8));
+        assert!(c.origin_allowed(SHOP) && !c.origin_allowed("null"));
+        assert!(!c.origin_allowed("https://shop.example/"));
+        assert_eq!(one("PLUGIN", " ").unwrap().plugin, None);
+        assert!(
+            !one("CALCULATIONS_ENABLED", "FALSE")
+                .unwrap()
+                .calculations_enabled
+        );
+        assert_eq!(one("RATE_LIMIT", "0").unwrap().rate_limit, 0);
+        assert!(d.offline_fallback && !d.offline_for_servers && !d.legacy_routes);
+        assert!(!one("OFFLINE_FALLBACK", "false").unwrap().offline_fallback);
+        assert!(one("OFFLINE_FOR_SERVERS", "true").unwrap().offline_for_servers);
+        assert!(one("LEGACY_ROUTES", "on").unwrap().legacy_routes);
+        let err = one("LEGACY_ROUTES", "y").unwrap_err();
+        assert_eq!(err, "LEGACY_ROUTES must be true or false, got \"y\"");
+        assert_eq!(one("TAXJAR_API_TOKEN", "  ").unwrap().token, None);
+        let err = one("UPSTREAM_TIMEOUT_MS", "0").unwrap_err();
+        assert_eq!(
+            err,
+            "UPSTREAM_TIMEOUT_MS must be a whole number from 1 to 120000, got \"0\""
+        );
+        let err = one("CALCULATIONS_ENABLED", "maybe").unwrap_err();
+        assert_eq!(
+            err,
+            "CALCULATIONS_ENABLED must be true or false, got \"maybe\""
+        );
+        let err = one("TAXJAR_API_URL", "ftp://x").unwrap_err();
+        assert_eq!(
+            err,
+            "TAXJAR_API_URL must be an http(s) URL without query or credentials, got \"ftp://x\""
+        );
+        assert!(one("TAXJAR_API_URL", "https://u:p@x").is_err());
+    }
+}

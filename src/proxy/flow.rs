@@ -1,0 +1,249 @@
+//! The order the decisions apply in, from request head to answer.
+//!
+//! 1. [`front`]: configuration error → 503; route → 404 / 405; preflight →
+//!    204 / 403; caller → 403; browser on a server route → 403; no token →
+//!    503; calculations off → 503; content type → 415; declared length →
+//!    413. What passes is [`Admitted`].
+//! 2. The Worker applies the rate limit ([`rate_limit`] or the binding).
+//! 3. [`prepare`]: body length → 413; body → 400; the upstream request and
+//!    the cache key.
+//! 4. The Worker looks in the cache ([`from_cache`] on a hit), else asks
+//!    TaxJar, retrying as [`super::upstream::should_retry`] says.
+//! 5. [`answer`]: the caller's answer and what to store.
+//! 6. [`complete`]: CORS and `x-edgetax-cache` on whatever is sent.
+
+use super::body;
+use super::cache;
+use super::caller::{self, Caller};
+use super::config::Config;
+use super::log::{CacheStatus, LogEntry};
+use super::ratelimit::{self, TokenBuckets};
+use super::reply::Reply;
+use super::route::{match_route, Kind, Matched, RouteError};
+use super::upstream::{self, Outcome, UpstreamRequest};
+
+/// The request head, as the Worker read it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Head<'a> {
+    /// The method.
+    pub method: &'a str,
+    /// The full request URL.
+    pub url: &'a str,
+    /// The `Origin` header.
+    pub origin: Option<&'a str>,
+    /// The `Authorization` header.
+    pub authorization: Option<&'a str>,
+    /// The `Content-Type` header.
+    pub content_type: Option<&'a str>,
+    /// The `Content-Length` header.
+    pub content_length: Option<&'a str>,
+    /// The `CF-Connecting-IP` header (only ever hashed).
+    pub client_ip: Option<&'a str>,
+}
+
+/// A request that passed every check that needs no body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Admitted {
+    /// Its route.
+    pub matched: Matched,
+    /// Who called.
+    pub caller: Caller,
+    /// The rate-limit key ([`Caller::rate_key`]).
+    pub rate_key: String,
+    /// The most body bytes to read; `None` when the route takes no body.
+    pub body_limit: Option<usize>,
+}
+
+/// What [`front`] decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Front {
+    /// Answer now with this (already [`complete`]d).
+    Done(Reply),
+    /// Go on: rate limit, body, cache, upstream.
+    Admitted(Admitted),
+}
+
+/// Everything needed to serve an admitted request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    /// The request for TaxJar.
+    pub upstream: UpstreamRequest,
+    /// The cache URL, for cached routes.
+    pub cache_url: Option<String>,
+    /// A short label of the cache key, for the log.
+    pub key_hash: Option<String>,
+}
+
+/// An answer for the caller and, when it may be kept, what to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finished {
+    /// The caller's answer (not yet [`complete`]d).
+    pub reply: Reply,
+    /// `(ttl seconds, TaxJar's status, body)` to put in the cache.
+    pub store: Option<(u32, u16, String)>,
+}
+
+/// Step 1: every check on the request head. `config` is the isolate's
+/// settings or the configuration error. Fills `log.path` and `log.caller`.
+pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> Front {
+    let config = match config {
+        Ok(config) => config,
+        Err(problem) => {
+            let detail = format!("configuration error: {problem}");
+            return Front::Done(Reply::error(503, &detail));
+        }
+    };
+    // Errors before the caller is known still carry CORS headers for an
+    // allowed origin, so the page can read why it was refused.
+    let cors = head.origin.filter(|o| config.origin_allowed(o));
+    let done = |reply: Reply| Front::Done(decorate(reply, cors, CacheStatus::None));
+    let matched = match match_route(head.method, head.url) {
+        Ok(matched) => matched,
+        Err(RouteError::NotFound) => return done(Reply::error(404, "No such route")),
+        Err(RouteError::MethodNotAllowed { pattern, allow }) => {
+            log.path = pattern.to_owned();
+            let reply = Reply::error(405, "this route does not accept that method");
+            return done(reply.with_header("Allow", allow));
+        }
+    };
+    log.path = matched.route.pattern.to_owned();
+    if matched.is_preflight() {
+        return Front::Done(caller::preflight(config, matched.route, head.origin));
+    }
+    let caller = match caller::classify(config, head.origin, head.authorization) {
+        Ok(caller) => caller,
+        Err(reply) => return done(reply),
+    };
+    log.caller = caller.label();
+    let cors = caller.origin();
+    let done = |reply: Reply| Front::Done(decorate(reply, cors, CacheStatus::None));
+    if let Err(reply) = caller::permit(&caller, matched.route) {
+        return done(reply);
+    }
+    if config.token.is_none() {
+        return done(Reply::error(503, "TAXJAR_API_TOKEN is not set"));
+    }
+    if matched.route.kind == Kind::Taxes && !config.calculations_enabled {
+        return done(Reply::error(503, "calculations disabled"));
+    }
+    let body_limit = if matched.route.takes_body(&matched.method) {
+        if let Err(reply) = body::check_content_type(head.content_type) {
+            return done(reply);
+        }
+        let limit = body::limit(matched.route.kind);
+        if let Err(reply) = body::check_declared_length(head.content_length, limit) {
+            return done(reply);
+        }
+        Some(limit)
+    } else {
+        None
+    };
+    Front::Admitted(Admitted {
+        rate_key: caller.rate_key(head.client_ip),
+        matched,
+        caller,
+        body_limit,
+    })
+}
+
+/// Step 2 without a binding: takes a token from the caller's bucket.
+pub fn rate_limit(
+    buckets: &mut TokenBuckets,
+    admitted: &Admitted,
+    now_ms: f64,
+) -> Result<(), Reply> {
+    buckets
+        .take(&admitted.rate_key, now_ms)
+        .map_err(ratelimit::limited)
+}
+
+/// Step 2 with a binding: the answer when it refused.
+pub fn binding_refused() -> Reply {
+    ratelimit::limited(ratelimit::BINDING_RETRY_AFTER_SECONDS)
+}
+
+/// Step 3: checks the body (empty for routes without one) and builds the
+/// upstream request and cache key.
+pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Prepared, Reply> {
+    let matched = &admitted.matched;
+    if let Some(limit) = admitted.body_limit {
+        body::check_length(bytes.len(), limit)?;
+    }
+    let mut key = None;
+    let payload = if matched.route.kind == Kind::Taxes {
+        let tax = body::taxes(bytes, config.plugin.as_deref())?;
+        key = Some(tax.key);
+        Some(tax.json)
+    } else if admitted.body_limit.is_some() {
+        Some(body::json_object(bytes)?)
+    } else {
+        None
+    };
+    let cache_url = if !cache::cacheable(matched) {
+        None
+    } else {
+        match &key {
+            Some(cart_key) => Some(cache::taxes_url(config, matched, cart_key)),
+            None => Some(cache::lookup_url(config, matched)),
+        }
+    };
+    let key_hash = match &key {
+        Some(cart_key) => Some(cache::log_label(Kind::Taxes, cart_key)),
+        None => cache_url
+            .as_ref()
+            .map(|_| cache::log_label(matched.route.kind, &matched.path_and_query())),
+    };
+    let token = config.token.as_deref().unwrap_or("");
+    Ok(Prepared {
+        upstream: upstream::build(config, token, matched, payload),
+        cache_url,
+        key_hash,
+    })
+}
+
+/// Step 4 on a hit: the stored answer (status from [`cache::STATUS_HEADER`]).
+pub fn from_cache(status: Option<&str>, body: String) -> Reply {
+    let status = status.and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
+    Reply::json(status, body)
+}
+
+/// The headers of the response put in the cache for `(ttl, status)`.
+pub fn stored_headers(ttl: u32, status: u16) -> Vec<(String, String)> {
+    vec![
+        (
+            "Content-Type".to_owned(),
+            crate::proxy::reply::JSON_TYPE.to_owned(),
+        ),
+        ("Cache-Control".to_owned(), format!("max-age={ttl}")),
+        (cache::STATUS_HEADER.to_owned(), status.to_string()),
+    ]
+}
+
+/// Step 5: the caller's answer for TaxJar's `outcome`, and what to store.
+pub fn answer(config: &Config, admitted: &Admitted, outcome: &Outcome) -> Finished {
+    let kind = admitted.matched.route.kind;
+    let (reply, own) = upstream::map(config, kind, outcome);
+    let store = match outcome {
+        Outcome::Answered { status, body, .. } if own && cache::cacheable(&admitted.matched) => {
+            cache::ttl(config, kind, *status).map(|ttl| (ttl, *status, body.clone()))
+        }
+        _ => None,
+    };
+    Finished { reply, store }
+}
+
+/// Step 6: CORS for browsers and `x-edgetax-cache` on cached routes.
+pub fn complete(admitted: &Admitted, reply: Reply, cache: CacheStatus) -> Reply {
+    decorate(reply, admitted.caller.origin(), cache)
+}
+
+fn decorate(reply: Reply, cors: Option<&str>, cache: CacheStatus) -> Reply {
+    let reply = match cache.header() {
+        Some(value) => reply.with_header("x-edgetax-cache", value),
+        None => reply,
+    };
+    match cors {
+        Some(origin) => caller::with_cors(reply, origin),
+        None => reply,
+    }
+}

@@ -1,0 +1,127 @@
+//! Answers the Worker sends, and the TaxJar-style error body
+//! `{"error":"<Reason>","detail":"...","status":N}` that TaxJar clients
+//! already know how to read.
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// The content type of every JSON answer.
+pub const JSON_TYPE: &str = "application/json; charset=utf-8";
+
+/// An HTTP answer, ready for the Worker to turn into a `Response`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// The HTTP status.
+    pub status: u16,
+    /// Headers in the order they are set; names as written here.
+    pub headers: Vec<(String, String)>,
+    /// The body; `None` for 204 answers.
+    pub body: Option<String>,
+}
+
+/// TaxJar's error body, plus `code` and `field` on validation errors.
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    detail: &'a str,
+    status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'a str>,
+    // Present (possibly null) whenever `code` is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<Option<&'a str>>,
+}
+
+impl Reply {
+    /// A JSON answer with `body` as given.
+    pub fn json(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".to_owned(), JSON_TYPE.to_owned())],
+            body: Some(body.into()),
+        }
+    }
+
+    /// A TaxJar-style error: `{"error":"<Reason>","detail":...,"status":...}`.
+    pub fn error(status: u16, detail: &str) -> Reply {
+        let body = ErrorBody {
+            error: reason_phrase(status),
+            detail,
+            status,
+            code: None,
+            field: None,
+        };
+        Reply::json(status, to_json(&body))
+    }
+
+    /// A 400 for a cart that failed to parse or validate: the TaxJar body
+    /// plus the edgetax `code` and `field` (null when no field is to blame).
+    pub fn invalid(error: &Error) -> Reply {
+        let detail = match &error.field {
+            Some(field) => format!("{field}: {}", error.message),
+            None => error.message.clone(),
+        };
+        let body = ErrorBody {
+            error: reason_phrase(400),
+            detail: &detail,
+            status: 400,
+            code: Some(error.code.as_str()),
+            field: Some(error.field.as_deref()),
+        };
+        Reply::json(400, to_json(&body))
+    }
+
+    /// An empty answer (204), as for preflights.
+    pub fn empty(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// The same answer with one more header.
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// The value of header `name` (case-insensitive), if set.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Strings and numbers only: serializing cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The standard reason phrase of `status` ("Error" for unusual ones).
+pub fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Error",
+    }
+}

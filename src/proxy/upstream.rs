@@ -1,0 +1,270 @@
+//! The request sent to TaxJar, when to try it again, and how its answer is
+//! passed on.
+//!
+//! | TaxJar answered | the caller gets |
+//! | --- | --- |
+//! | 2xx, JSON of the expected shape | the same status and body, byte for byte |
+//! | 2xx, not JSON (an HTML page, say) | 502, TaxJar-style |
+//! | 401 (the Worker's token is wrong) | 502 "proxy token rejected by TaxJar" |
+//! | 429 | 429, with TaxJar's `Retry-After` |
+//! | other 4xx with a JSON body | the same status and body |
+//! | other 4xx without one | 502 |
+//! | 5xx, after one retry | 502 |
+//! | nothing within `UPSTREAM_TIMEOUT_MS`, after one retry | 504 |
+//! | a network failure, after one retry | 502 |
+//!
+//! Only reads are retried (taxes, lookups, address validation, GETs), once,
+//! after a short random pause, and only on 5xx, timeouts and network
+//! failures.
+
+use crate::model::{parse_body, TaxResponse};
+
+use super::config::Config;
+use super::reply::Reply;
+use super::route::{Kind, Matched};
+
+/// The TaxJar API version the proxy speaks.
+pub const API_VERSION: &str = "2020-08-07";
+/// The most attempts per request (one retry).
+pub const MAX_ATTEMPTS: u32 = 2;
+/// The shortest pause before the retry, in ms.
+pub const RETRY_MIN_MS: u32 = 50;
+/// The spread of the random pause before the retry, in ms.
+pub const RETRY_JITTER_MS: u32 = 200;
+
+/// A request for the Worker to send to TaxJar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UpstreamRequest {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: String,
+    /// The full URL: `TAXJAR_API_URL`, the route's path and query.
+    pub url: String,
+    /// Headers, the token among them: never log this value.
+    pub headers: Vec<(String, String)>,
+    /// The JSON body, for `POST` and `PUT`.
+    pub body: Option<String>,
+}
+
+/// Builds the request for `matched` with `body`: `Authorization: Bearer
+/// <token>`, `x-api-version`, `Content-Type` (with a body) and `Referer`
+/// (with `STORE_URL`). `token` is the configured TaxJar token.
+pub fn build(
+    config: &Config,
+    token: &str,
+    matched: &Matched,
+    body: Option<String>,
+) -> UpstreamRequest {
+    let mut headers = vec![
+        ("Authorization".to_owned(), format!("Bearer {token}")),
+        ("x-api-version".to_owned(), API_VERSION.to_owned()),
+    ];
+    if body.is_some() {
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    }
+    if let Some(store) = &config.store_url {
+        headers.push(("Referer".to_owned(), store.clone()));
+    }
+    UpstreamRequest {
+        method: matched.method.clone(),
+        url: format!("{}{}", config.api_url, matched.path_and_query()),
+        headers,
+        body,
+    }
+}
+
+/// What one attempt came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// TaxJar (or a gateway) answered.
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The body text.
+        body: String,
+        /// The `Retry-After` header, if any.
+        retry_after: Option<String>,
+    },
+    /// No answer within the timeout.
+    TimedOut,
+    /// The fetch failed (DNS, connection reset, ...).
+    Failed,
+}
+
+impl Outcome {
+    /// Whether this outcome is worth one more attempt: 5xx, timeouts and
+    /// network failures (not 4xx: the same request gets the same answer).
+    pub fn transient(&self) -> bool {
+        match self {
+            Outcome::Answered { status, .. } => *status >= 500,
+            Outcome::TimedOut | Outcome::Failed => true,
+        }
+    }
+}
+
+/// Whether to send the request again after `attempts` attempts ended in
+/// `outcome`.
+pub fn should_retry(matched: &Matched, outcome: &Outcome, attempts: u32) -> bool {
+    attempts < MAX_ATTEMPTS && outcome.transient() && matched.route.retry_safe(&matched.method)
+}
+
+/// The pause before a retry for `random` in `[0, 1)` (from `Math.random`),
+/// so that many isolates retrying at once do not arrive together.
+pub fn retry_delay_ms(random: f64) -> u32 {
+    let random = if random.is_finite() {
+        random.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    RETRY_MIN_MS + (random * RETRY_JITTER_MS as f64) as u32
+}
+
+/// The caller's answer for TaxJar's `outcome`, and whether that answer is
+/// TaxJar's own (only those may be cached).
+pub fn map(config: &Config, kind: Kind, outcome: &Outcome) -> (Reply, bool) {
+    let (status, body, retry_after) = match outcome {
+        Outcome::TimedOut => {
+            let detail = format!(
+                "TaxJar did not answer within {} ms",
+                config.upstream_timeout_ms
+            );
+            return (Reply::error(504, &detail), false);
+        }
+        Outcome::Failed => return (Reply::error(502, "could not reach TaxJar"), false),
+        Outcome::Answered {
+            status,
+            body,
+            retry_after,
+        } => (*status, body, retry_after),
+    };
+    match status {
+        200..=299 => {
+            let readable = match kind {
+                Kind::Taxes => parse_body::<TaxResponse>(status, body).map(|_| ()),
+                _ => parse_body::<serde_json::Value>(status, body).map(|_| ()),
+            };
+            match readable {
+                Ok(()) => (Reply::json(status, body.clone()), true),
+                Err(error) => (Reply::error(502, &error.message), false),
+            }
+        }
+        401 => (
+            Reply::error(
+                502,
+                "proxy token rejected by TaxJar (401): check TAXJAR_API_TOKEN",
+            ),
+            false,
+        ),
+        429 => {
+            let reply = if json_object(body) {
+                Reply::json(429, body.clone())
+            } else {
+                Reply::error(429, "TaxJar's rate limit was reached")
+            };
+            let reply = match retry_after {
+                Some(value) => reply.with_header("Retry-After", value.clone()),
+                None => reply,
+            };
+            (reply, false)
+        }
+        400..=499 if json_object(body) => (Reply::json(status, body.clone()), true),
+        _ => {
+            let message = match parse_body::<serde_json::Value>(status, body) {
+                Err(error) => error.message,
+                Ok(_) => format!("TaxJar answered with status {status}"),
+            };
+            (Reply::error(502, &message), false)
+        }
+    }
+}
+
+fn json_object(body: &str) -> bool {
+    matches!(
+        serde_json::from_str::<serde_json::Value>(body),
+        Ok(serde_json::Value::Object(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proxy::route::match_route;
+    use crate::proxy::testing::{answered, config, tj};
+    use crate::proxy::upstream;
+
+    #[test]
+    fn upstream_answers_are_mapped() {
+        let c = config();
+        let map = |kind: Kind, outcome: Outcome| upstream::map(&c, kind, &outcome);
+        let tax = r#"{"tax":{"amount_to_collect":1.35,"freight_taxable":false,"has_nexus":true,
+            "order_total_amount":16.5,"rate":0.09,"shipping":1.5,"taxable_amount":15}}"#;
+        let (r, own) = map(Kind::Taxes, answered(200, tax, None));
+        assert_eq!((r.status, r.body.as_deref(), own), (200, Some(tax), true));
+        let (r, own) = map(Kind::Taxes, answered(200, "<html>hi</html>", None));
+        let html = "502 Bad Gateway: TaxJar's 200 answer is not JSON; body: \"<html>hi</html>\"";
+        assert_eq!((tj(&r).as_str(), own), (html, false));
+        assert_eq!(
+            map(Kind::Taxes, answered(200, r#"{"rate":{}}"#, None))
+                .0
+                .status,
+            502
+        );
+        let (r, own) = map(Kind::Lookup, answered(200, r#"{"rate":{}}"#, None));
+        assert_eq!((r.status, own), (200, true));
+        let (r, own) = map(
+            Kind::Taxes,
+            answered(401, r#"{"error":"Unauthorized"}"#, None),
+        );
+        let rejected =
+            "502 Bad Gateway: proxy token rejected by TaxJar (401): check TAXJAR_API_TOKEN";
+        assert_eq!((tj(&r).as_str(), own), (rejected, false));
+        let limited = r#"{"error":"Too Many Requests","detail":"slow down","status":429}"#;
+        let (r, own) = map(Kind::Taxes, answered(429, limited, Some("7")));
+        assert_eq!(
+            (r.status, r.body.as_deref(), own),
+            (429, Some(limited), false)
+        );
+        assert_eq!(r.header("Retry-After"), Some("7"));
+        let (r, _) = map(Kind::Taxes, answered(429, "", None));
+        assert_eq!(
+            tj(&r),
+            "429 Too Many Requests: TaxJar's rate limit was reached"
+        );
+        assert_eq!(r.header("Retry-After"), None);
+        let bad = r#"{"error":"Bad Request","detail":"to_zip 9 is not used","status":400}"#;
+        let (r, own) = map(Kind::Taxes, answered(400, bad, None));
+        assert_eq!((r.status, r.body.as_deref(), own), (400, Some(bad), true));
+        let (r, own) = map(Kind::Lookup, answered(404, "<html>nope</html>", None));
+        let page = "502 Bad Gateway: TaxJar answered 404 Not Found; body: \"<html>nope</html>\"";
+        assert_eq!((tj(&r).as_str(), own), (page, false));
+        let boom = r#"{"error":"Internal Server Error","detail":"boom"}"#;
+        let (r, _) = map(Kind::Taxes, answered(500, boom, None));
+        assert_eq!(
+            tj(&r),
+            "502 Bad Gateway: TaxJar answered 500 Internal Server Error: boom"
+        );
+        let (r, _) = map(Kind::Taxes, answered(503, "", None));
+        let empty = "502 Bad Gateway: TaxJar answered 503 Service Unavailable with an empty body";
+        assert_eq!(tj(&r), empty);
+        let timeout = "504 Gateway Timeout: TaxJar did not answer within 5000 ms";
+        assert_eq!(tj(&map(Kind::Taxes, Outcome::TimedOut).0), timeout);
+        let failed = "502 Bad Gateway: could not reach TaxJar";
+        assert_eq!(tj(&map(Kind::Taxes, Outcome::Failed).0), failed);
+    }
+
+    #[test]
+    fn retries_only_reads_once_on_transient_failures() {
+        let taxes = match_route("POST", "/v2/taxes").unwrap();
+        let create = match_route("POST", "/v2/transactions/orders").unwrap();
+        let list = match_route("GET", "/v2/transactions/orders").unwrap();
+        let status = |s: u16| answered(s, "", None);
+        for outcome in [status(500), status(503), Outcome::TimedOut, Outcome::Failed] {
+            assert!(should_retry(&taxes, &outcome, 1) && should_retry(&list, &outcome, 1));
+            assert!(!should_retry(&taxes, &outcome, 2) && !should_retry(&create, &outcome, 1));
+        }
+        for outcome in [status(200), status(400), status(401), status(429)] {
+            assert!(!should_retry(&taxes, &outcome, 1));
+        }
+        let delays = [0.0, 0.5, 0.999, f64::NAN].map(retry_delay_ms);
+        assert_eq!(delays, [50, 150, 249, 50]);
+    }
+}

@@ -1,0 +1,29 @@
+// Thin runtime glue: the proxy's logic is Rust (edgetax's WorkerProxy).
+// This file only hands it the env, the cache and ctx.waitUntil.
+import wasmModule from "edgetax/edgetax_bg.wasm";
+import { initSync, WorkerProxy } from "edgetax";
+
+initSync({ module: wasmModule });
+
+// One proxy per isolate. Keyed by env because the env object is the same for
+// every request of an isolate (tests pass their own env to try settings).
+const proxies = new WeakMap();
+
+function proxyFor(env) {
+  let proxy = proxies.get(env);
+  if (!proxy) {
+    proxy = new WorkerProxy(env);
+    proxies.set(env, proxy);
+  }
+  return proxy;
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return proxyFor(env).handle(request, {
+      cache: caches.default,
+      waitUntil: (promise) => ctx.waitUntil(promise),
+      rateLimiter: env.RATE_LIMITER,
+    });
+  },
+};

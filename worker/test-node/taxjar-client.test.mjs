@@ -1,0 +1,181 @@
+// The official `taxjar` npm client against the Worker running in
+// `wrangler dev --local`, which talks to the fake TaxJar on 127.0.0.1.
+// A server points its client at the Worker with a proxy key as "API key";
+// the fake must see the real token instead.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import Taxjar from "taxjar";
+import { defaultConformanceDir, startFake } from "../../tests/fake-taxjar/server.mjs";
+
+const WORKER_DIR = fileURLToPath(new URL("..", import.meta.url));
+const WRANGLER = join(WORKER_DIR, "node_modules", "wrangler", "bin", "wrangler.js");
+const READY_TIMEOUT_MS = 90_000;
+const conformance = (...parts) => JSON.parse(readFileSync(join(defaultConformanceDir(), ...parts), "utf8"));
+const US = conformance("taxjar-docs", "taxes", "united-states.json");
+
+let fake;
+let dev;
+let devOutput = "";
+let base;
+let persist;
+
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Polls until the Worker answers (any route answers; /v2/nope is a 404). */
+async function waitForWorker() {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (dev.exitCode !== null) throw new Error(`wrangler dev exited early:\n${devOutput}`);
+    try {
+      const res = await fetch(`${base}/v2/nope`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 404) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`wrangler dev was not ready within ${READY_TIMEOUT_MS} ms:\n${devOutput}`);
+}
+
+/** Sends a raw request line (no client-side URL normalization). */
+function rawGet(path) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}/`, { path, headers: { Authorization: "Bearer pk_test_1" } }, (res) => {
+      let body = "";
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+before(async () => {
+  fake = await startFake({ token: "test-token" });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  persist = mkdtempSync(join(tmpdir(), "edgetax-wrangler-"));
+  const args = [
+    WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--local",
+    "--persist-to", persist, "--show-interactive-dev-session=false",
+    "--var", `TAXJAR_API_URL:${fake.url}`,
+    "--var", "TAXJAR_API_TOKEN:test-token",
+    "--var", "PROXY_KEYS:pk_test_1",
+    "--var", "STORE_URL:https://shop.example",
+  ];
+  // Its own process group, so the whole tree (wrangler, workerd) is killed.
+  dev = spawn(process.execPath, args, {
+    cwd: WORKER_DIR,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  dev.stdout.on("data", (chunk) => (devOutput += chunk));
+  dev.stderr.on("data", (chunk) => (devOutput += chunk));
+  await waitForWorker();
+});
+
+after(async () => {
+  if (dev && dev.exitCode === null) {
+    const exited = new Promise((resolve) => dev.once("exit", resolve));
+    try {
+      process.kill(-dev.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-dev.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await fake?.close();
+  if (persist) rmSync(persist, { recursive: true, force: true });
+});
+
+test("taxForOrder answers the documented US scenario through the Worker", async () => {
+  fake.reset();
+  const client = new Taxjar({ apiKey: "pk_test_1", apiUrl: base });
+  const res = await client.taxForOrder(US.request);
+  assert.deepEqual(res, US.response);
+  const seen = fake.requests.filter((r) => r.path === "/v2/taxes");
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0].headers.authorization, "Bearer test-token");
+  assert.equal(seen[0].headers["x-api-version"], "2020-08-07");
+  assert.equal(seen[0].headers.referer, "https://shop.example");
+  assert.equal(seen[0].body.plugin, "edgetax");
+  assert.deepEqual(seen[0].body, { ...US.request, plugin: "edgetax" });
+  // The same order again is answered from the Worker's cache.
+  assert.deepEqual(await client.taxForOrder(US.request), US.response);
+  assert.equal(fake.requests.filter((r) => r.path === "/v2/taxes").length, 1);
+});
+
+test("nexusRegions and categories are forwarded", async () => {
+  fake.reset();
+  const client = new Taxjar({ apiKey: "pk_test_1", apiUrl: base });
+  const regions = await client.nexusRegions();
+  assert.deepEqual(regions, { regions: fake.state.nexusRegions });
+  const categories = await client.categories();
+  assert.deepEqual(categories, conformance("taxjar-ruby-fixtures", "categories.json"));
+  assert.deepEqual(fake.requests.map((r) => [r.method, r.path, r.headers.authorization]), [
+    ["GET", "/v2/nexus/regions", "Bearer test-token"],
+    ["GET", "/v2/categories", "Bearer test-token"],
+  ]);
+});
+
+test("a wrong proxy key is refused TaxJar-style and never reaches TaxJar", async () => {
+  fake.reset();
+  const client = new Taxjar({ apiKey: "pk_wrong", apiUrl: base });
+  await assert.rejects(client.taxForOrder(US.request), (err) => {
+    assert.equal(err.status, 403);
+    assert.equal(err.error, "Forbidden");
+    assert.equal(err.detail, "the proxy key is not recognized");
+    return true;
+  });
+  assert.equal(fake.requests.length, 0);
+});
+
+test("raw path tricks over HTTP: encoded ones are refused, dot segments are resolved first", async () => {
+  for (const path of ["//v2/categories", "/v2/x/..%2fcategories", "/v2/rates/%2e%2e%2fcategories"]) {
+    const res = await rawGet(path);
+    assert.deepEqual([path, res.status, JSON.parse(res.body)], [
+      path, 404, { error: "Not Found", detail: "No such route", status: 404 },
+    ]);
+  }
+  // workerd resolves `..` and `%2e%2e` segments before the Worker sees the
+  // URL, so these are the plain route (never another host or endpoint).
+  fake.reset();
+  for (const path of ["/v2/x/../categories", "/v2/x/%2e%2e/categories"]) {
+    assert.equal((await rawGet(path)).status, 200);
+  }
+  assert.ok(fake.requests.every((r) => r.path === "/v2/categories"));
+});
+
+test("the Worker's log lines hold no token, key or address", () => {
+  const lines = devOutput.split("\n").filter((line) => line.startsWith('{"method"'));
+  assert.ok(lines.length >= 8, devOutput);
+  for (const line of lines) {
+    const entry = JSON.parse(line);
+    assert.deepEqual(Object.keys(entry), ["method", "path", "status", "cache", "upstream_ms", "attempts", "key_hash", "caller"]);
+  }
+  for (const secret of ["test-token", "pk_test_1", "pk_wrong", "1335 E 103rd"]) {
+    assert.ok(!lines.join("\n").includes(secret), secret);
+  }
+});

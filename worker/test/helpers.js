@@ -1,0 +1,88 @@
+// Shared by the workerd tests: calling the Worker, talking to the fake
+// TaxJar, and recording every answer and log line for the secret scans.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../src/index.js";
+
+export const FAKE = env.TAXJAR_API_URL;
+export const ORIGIN = "https://shop.example";
+export const KEY = "pk_test_1";
+/** Secrets that must never leave the Worker in an answer or a log line. */
+export const SECRETS = ["test-token", "pk_test_1", "pk_test_2", "wrong-token-xyz"];
+
+/** Every answer seen in this file: `{ status, headers, body }`. */
+export const answers = [];
+/** Every console.log line printed in this file. */
+export const logLines = [];
+
+let zip = 0;
+
+/** A valid cart no other test sends (so the cache never mixes tests). */
+export function freshCart(extra = {}) {
+  zip += 1;
+  return {
+    to_country: "US",
+    to_zip: "90002",
+    to_state: "CA",
+    to_city: "Los Angeles",
+    to_street: "1335 E 103rd St",
+    shipping: 1.5,
+    line_items: [{ id: "1", quantity: 1, unit_price: (10 + zip / 100).toFixed(2) }],
+    ...extra,
+  };
+}
+
+/**
+ * Sends a request to the Worker (through its default export, with a fresh
+ * execution context whose waitUntil work is awaited) and records the answer.
+ * `as`: "browser" (Origin), "server" (proxy key) or "none".
+ */
+export async function call(path, options = {}) {
+  const { method = "POST", body, as = "server", headers = {}, envOverride } = options;
+  const init = { method, headers: { ...headers } };
+  if (as === "browser") init.headers.Origin ??= ORIGIN;
+  if (as === "server") init.headers.Authorization ??= `Bearer ${KEY}`;
+  if (body !== undefined) {
+    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    init.headers["Content-Type"] ??= "application/json";
+  }
+  const request = new Request(`https://proxy.example${path}`, init);
+  const ctx = createExecutionContext();
+  const response = await worker.fetch(request, envOverride ?? env, ctx);
+  await waitOnExecutionContext(ctx);
+  return record(response);
+}
+
+/** Reads and records an answer: `{ status, headers, text, json }`. */
+export async function record(response) {
+  const text = await response.text();
+  const headers = Object.fromEntries(response.headers);
+  answers.push({ status: response.status, headers, body: text });
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON (204s)
+  }
+  return { status: response.status, headers, text, json, response };
+}
+
+/** The fake's control routes. */
+export async function fakeReset() {
+  await fetch(`${FAKE}/__fake/reset`, { method: "POST" });
+}
+
+export async function fakeFail(spec) {
+  const res = await fetch(`${FAKE}/__fake/fail`, { method: "POST", body: JSON.stringify(spec) });
+  if (!res.ok) throw new Error(`fake refused failure spec: ${await res.text()}`);
+}
+
+/** The requests the fake has recorded since the last reset. */
+export async function fakeRequests() {
+  return (await fetch(`${FAKE}/__fake/requests`)).json();
+}
+
+/** An env with some settings replaced (the Worker keeps one proxy per env). */
+export function withEnv(changes) {
+  return { ...env, ...changes };
+}
