@@ -25,6 +25,7 @@ APT_PACKAGES         := chromium chromium-driver firefox-esr
 TOOLS ?= $(CURDIR)/.tools
 export PATH := $(TOOLS)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export DEBIAN_FRONTEND := noninteractive
+export WRANGLER_SEND_METRICS := false
 
 # The WebDriver clients are handed to wasm-pack as flags, never exported: the
 # test runner picks the first of GECKODRIVER, ..., CHROMEDRIVER it finds in
@@ -38,7 +39,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 NPM_STAMP := node_modules/.edgetax-setup-stamp
 PKG_WASM := pkg/edgetax_bg.wasm
 
-.PHONY: setup setup-rust setup-tools setup-browsers setup-node build test demo clean distclean
+.PHONY: setup setup-rust setup-tools setup-browsers setup-node build test demo bench-memo clean distclean
 
 ## setup ---------------------------------------------------------------------
 
@@ -95,12 +96,28 @@ test: setup
 	cargo test
 	cargo clippy --all-targets -- -D warnings
 	cargo fmt --check
-	wasm-pack test --headless --chrome --firefox \
+	@# The browser tests of the Estimator talk to the local TaxJar fake.
+	node scripts/with-fake.mjs -- wasm-pack test --headless --chrome --firefox \
 	  --chromedriver '$(CHROMEDRIVER)' --geckodriver '$(GECKODRIVER)' 2>&1 | tee target/wasm-pack-test.log
 	@for b in Chrome Firefox; do grep -q "Running headless tests in $$b" target/wasm-pack-test.log \
 	  || { echo "wasm-pack test ran no browser tests in $$b" >&2; exit 1; }; done
 	$(build_pkg)
 	node --test tests/node/
+	$(worker_deps)
+	cd worker && npx vitest run
+	cd worker && node --test test-node/
+
+# worker/ depends on the built pkg/ (a file: dependency), so it installs
+# after the build; the stamp skips `npm ci` when nothing changed.
+define worker_deps
+@if [[ ! -f worker/node_modules/.edgetax-stamp || worker/package-lock.json -nt worker/node_modules/.edgetax-stamp ]]; then \
+  (cd worker && npm ci --no-audit --no-fund) && touch worker/node_modules/.edgetax-stamp; fi
+endef
+
+## bench ---------------------------------------------------------------------
+
+bench-memo: build
+	node bench/memo-hit.mjs
 
 ## demo ----------------------------------------------------------------------
 
