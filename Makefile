@@ -3,7 +3,8 @@
 #   make setup   install every tool (idempotent; seconds when all is there)
 #   make build   release pkg/ (npm package `edgetax`), prints the .wasm size
 #   make test    cargo test, clippy, fmt, browser tests, release build, Node tests
-#   make demo    build, then a worked estimate for a sample cart in Node
+#   make demo    build, then the demo shop at http://127.0.0.1:8080 and the Worker on :8787 (Ctrl-C stops all)
+#   make screenshots  rewrite docs/screenshots/*.png from the storefront tests
 #   make clean   remove build output (keeps .tools/ and node_modules/)
 #   make distclean  also remove .tools/ and node_modules/
 
@@ -39,7 +40,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 NPM_STAMP := node_modules/.edgetax-setup-stamp
 PKG_WASM := pkg/edgetax_bg.wasm
 
-.PHONY: setup setup-rust setup-tools setup-browsers setup-node build test demo bench-memo clean distclean
+.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e build test demo screenshots bench-memo clean distclean
 
 ## setup ---------------------------------------------------------------------
 
@@ -54,16 +55,27 @@ setup-rust:
 	  exit 1; \
 	fi
 
-# Each install is guarded by the installed version, so a pin bump reinstalls.
+# Each tool is guarded by its version, so a pin bump reinstalls. A tool
+# already built on this machine (any clone) is copied from TOOL_CACHE
+# instead of rebuilt: a cold `cargo install` of the three costs 10-20 min.
 # wasm-bindgen-cli goes without --locked: its own lock file wants a crate
 # version the registry lacks.
+TOOL_CACHE ?= $(HOME)/.cache/edgetax-tools/bin
+define tool
+@if [[ "$$($(TOOLS)/bin/$(1) --version 2>/dev/null | head -n 1)" == "$(2)"* ]]; then :; \
+elif [[ "$$($(TOOL_CACHE)/$(1) --version 2>/dev/null | head -n 1)" == "$(2)"* ]]; then \
+  mkdir -p '$(TOOLS)/bin' && cp '$(TOOL_CACHE)/$(1)' '$(TOOLS)/bin/'; \
+else \
+  cargo install $(3) --root '$(TOOLS)' $(4) --version $(5) && \
+  mkdir -p '$(TOOL_CACHE)' && cp '$(TOOLS)/bin/$(1)' '$(TOOL_CACHE)/'; \
+fi
+endef
+
 setup-tools:
-	@[[ "$$($(TOOLS)/bin/wasm-pack --version 2>/dev/null)" == "wasm-pack $(WASM_PACK_VERSION)" ]] \
-	  || cargo install --locked --root '$(TOOLS)' wasm-pack --version $(WASM_PACK_VERSION)
-	@[[ "$$($(TOOLS)/bin/wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]] \
-	  || cargo install --root '$(TOOLS)' wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
-	@[[ "$$($(TOOLS)/bin/geckodriver --version 2>/dev/null | head -n 1)" == "geckodriver $(GECKODRIVER_VERSION)"* ]] \
-	  || cargo install --locked --root '$(TOOLS)' geckodriver --version $(GECKODRIVER_VERSION)
+	$(call tool,wasm-pack,wasm-pack $(WASM_PACK_VERSION),--locked,wasm-pack,$(WASM_PACK_VERSION))
+	$(call tool,wasm-bindgen,wasm-bindgen $(WASM_BINDGEN_VERSION),,wasm-bindgen-cli,$(WASM_BINDGEN_VERSION))
+	$(call tool,wasm-bindgen-test-runner,wasm-bindgen-test-runner $(WASM_BINDGEN_VERSION),,wasm-bindgen-cli,$(WASM_BINDGEN_VERSION))
+	$(call tool,geckodriver,geckodriver $(GECKODRIVER_VERSION),--locked,geckodriver,$(GECKODRIVER_VERSION))
 
 setup-node: $(NPM_STAMP)
 
@@ -84,6 +96,7 @@ setup-browsers:
 # Shared by build, test and demo so each runs it once after its own setup.
 define build_pkg
 wasm-pack build --target web --release --out-name edgetax
+node scripts/package-widget.mjs
 scripts/size.sh $(PKG_WASM)
 endef
 
@@ -95,6 +108,8 @@ build: setup
 test: setup
 	cargo test
 	cargo clippy --all-targets -- -D warnings
+	@# The browser tests and bindings compile for wasm only: lint them there too.
+	cargo clippy --target $(WASM_TARGET) --all-targets -- -D warnings
 	cargo fmt --check
 	@# The browser tests of the Estimator talk to the local TaxJar fake.
 	node scripts/with-fake.mjs -- wasm-pack test --headless --chrome --firefox \
@@ -102,17 +117,27 @@ test: setup
 	@for b in Chrome Firefox; do grep -q "Running headless tests in $$b" target/wasm-pack-test.log \
 	  || { echo "wasm-pack test ran no browser tests in $$b" >&2; exit 1; }; done
 	$(build_pkg)
-	node --test tests/node/
-	$(worker_deps)
+	node --test tests/fake-taxjar/ tests/node/
+	$(MAKE) setup-worker setup-e2e
 	cd worker && npx vitest run
 	cd worker && node --test test-node/
+	node --test tests/e2e/
 
-# worker/ depends on the built pkg/ (a file: dependency), so it installs
-# after the build; the stamp skips `npm ci` when nothing changed.
-define worker_deps
-@if [[ ! -f worker/node_modules/.edgetax-stamp || worker/package-lock.json -nt worker/node_modules/.edgetax-stamp ]]; then \
-  (cd worker && npm ci --no-audit --no-fund) && touch worker/node_modules/.edgetax-stamp; fi
-endef
+# worker/ depends on the built pkg/ (`edgetax: file:../pkg`), so it installs
+# after the build; the stamps skip `npm ci` when nothing changed.
+WORKER_STAMP := worker/node_modules/.edgetax-setup-stamp
+E2E_STAMP    := tests/e2e/node_modules/.edgetax-setup-stamp
+
+setup-worker: $(WORKER_STAMP)
+setup-e2e: $(E2E_STAMP)
+
+$(WORKER_STAMP): worker/package.json worker/package-lock.json
+	cd worker && npm ci --no-audit --no-fund
+	@touch $@
+
+$(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+	@touch $@
 
 ## bench ---------------------------------------------------------------------
 
@@ -123,7 +148,14 @@ bench-memo: build
 
 demo: setup
 	$(build_pkg)
-	node scripts/demo.mjs
+	$(MAKE) setup-worker
+	node scripts/demo-storefront.mjs
+
+# Rewrites docs/screenshots/*.png from the storefront tests.
+screenshots: setup
+	$(build_pkg)
+	$(MAKE) setup-worker setup-e2e
+	UPDATE_SCREENSHOTS=1 node --test tests/e2e/
 
 ## clean ---------------------------------------------------------------------
 

@@ -43,6 +43,10 @@ pub enum Code {
     Timeout,
     /// The request never reached an answer (DNS, refused, offline).
     NetworkError,
+    /// An exempt transaction (wholesale, government, other) that carries tax.
+    ExemptWithTax,
+    /// Line amounts plus shipping do not equal a transaction's `amount`.
+    AmountMismatch,
 }
 
 impl Code {
@@ -66,6 +70,8 @@ impl Code {
             Code::Unauthorized => "unauthorized",
             Code::Timeout => "timeout",
             Code::NetworkError => "network_error",
+            Code::ExemptWithTax => "exempt_with_tax",
+            Code::AmountMismatch => "amount_mismatch",
         }
     }
 }

@@ -185,6 +185,14 @@ pub fn apply_tax(cart: &ValidCart, response: &TaxResponse) -> Estimate {
     if let Some(total) = tax.order_total_amount {
         estimate.order_total_amount = Money::new(total).round_cents();
     }
+    // The Worker's backup estimates say so; keep the flags, so nobody shows
+    // or memoizes one as TaxJar's figure.
+    if tax.estimated == Some(true) || tax.source.as_deref() == Some("offline") {
+        estimate.estimated = true;
+        estimate.source = Source::Offline;
+        estimate.rates_as_of = tax.rates_as_of.clone();
+        estimate.warnings = tax.warnings.clone().unwrap_or_default();
+    }
     if !tax.has_nexus || exempt {
         return estimate;
     }

@@ -33,6 +33,7 @@ pub mod reconcile;
 pub mod regions;
 pub mod request;
 pub mod split;
+pub mod sync;
 pub mod validate;
 
 #[doc(hidden)]

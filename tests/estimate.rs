@@ -145,3 +145,18 @@ fn estimates_serialize_money_as_strings() {
     assert!(json.get("warnings").is_none());
     assert!(json["key"].as_str().unwrap().starts_with("et1_"));
 }
+
+#[test]
+fn a_backup_estimate_from_the_worker_keeps_its_flags() {
+    let e = apply(
+        r#"{"to_zip":"07446","to_state":"NJ","line_items":[{"id":"a","unit_price":100}]}"#,
+        r#"{"tax":{"amount_to_collect":6.63,"rate":0.06625,"has_nexus":true,"freight_taxable":true,"taxable_amount":100,
+        "tax_source":"destination","estimated":true,"source":"offline","rates_as_of":"2026-07-01","warnings":["local rates may apply"],
+        "breakdown":{"line_items":[{"id":"a","taxable_amount":100,"tax_collectable":6.63,"combined_tax_rate":0.06625}]}}}"#,
+    );
+    assert_eq!(e.source, Source::Offline);
+    assert!(e.estimated);
+    assert_eq!(e.rates_as_of.as_deref(), Some("2026-07-01"));
+    assert_eq!(e.warnings, ["local rates may apply"]);
+    assert_eq!(line_taxes(&e), ["6.63"]);
+}

@@ -103,7 +103,7 @@ fn apply_tax_reconciles_and_keys() {
         "breakdown":{"shipping":{"taxable_amount":7.99,"tax_collectable":0.67,"combined_tax_rate":0.08375},
         "line_items":[{"id":1,"taxable_amount":19.99,"tax_collectable":0.88,"combined_tax_rate":0.04375},{"id":2,"taxable_amount":9.95,"tax_collectable":0.43,"combined_tax_rate":0.04375}]}}}"#,
     );
-    let estimate = apply_tax_js(js(cart), response).unwrap();
+    let estimate = apply_tax_js(js(cart), response, None).unwrap();
     assert_eq!(text(&estimate, "amount_to_collect"), "1.99");
     assert_eq!(text(&estimate, "line_items.0.tax_collectable"), "0.88");
     assert_eq!(text(&estimate, "line_items.1.tax_collectable"), "0.44");
@@ -112,7 +112,7 @@ fn apply_tax_reconciles_and_keys() {
     assert_eq!(get(&estimate, "estimated"), JsValue::FALSE);
     assert_eq!(text(&estimate, "key"), cart_key_js(js(cart)).unwrap());
     // A gateway's HTML page is not a tax answer.
-    let err = apply_tax_js(js(cart), JsValue::from_str("<html>502</html>")).unwrap_err();
+    let err = apply_tax_js(js(cart), JsValue::from_str("<html>502</html>"), None).unwrap_err();
     assert_eq!(text(&err, "code"), "upstream_unparseable");
 }
 

@@ -215,11 +215,13 @@ fn front_checks_in_order() {
         token: None,
         ..c.clone()
     };
-    let r = done(front(&no_token, "POST", "/v2/taxes", browser));
+    // Browsers get a backup estimate without a token (see src/proxy/offline.rs).
+    let r = done(front(&no_token, "POST", "/v2/taxes", server));
     assert_eq!(
         tj(&r),
         "503 Service Unavailable: TAXJAR_API_TOKEN is not set"
     );
+    assert!(admitted(front(&no_token, "POST", "/v2/taxes", browser)).offline_only);
     let off = Config {
         calculations_enabled: false,
         ..c.clone()
@@ -409,7 +411,7 @@ fn answers_are_completed_and_logged_without_secrets() {
         "x-edgetax-cache: hit",
         "Access-Control-Allow-Origin: https://shop.example",
         "Vary: Origin",
-        "Access-Control-Expose-Headers: Retry-After, x-edgetax-cache",
+        "Access-Control-Expose-Headers: Retry-After, x-edgetax-cache, x-edgetax-source",
     ];
     assert_eq!(headers, expected);
     let s = admitted(front(&c, "GET", "/v2/customers", server));

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
-use super::convert::{cart_from_js, from_js, js_error, to_js};
+use super::convert::{cart_from_js, from_js, js_error, json_text, to_js};
 use super::transport::{abort_reason, send, session_storage, wait, Saved, STORAGE_PREFIX};
 use crate::cart::Cart;
 use crate::error::{Code, Error};
@@ -50,6 +50,14 @@ enum NexusOption {
     List(Vec<Region>),
 }
 
+/// A cart text already validated and keyed, under regions version `regions`.
+#[derive(Clone)]
+struct KnownText {
+    key: String,
+    ids: Vec<String>,
+    regions: u32,
+}
+
 /// What the memo keeps: an estimate as JSON (parsed afresh for each caller,
 /// so callers never share one object) or a 4xx failure.
 enum Stored {
@@ -81,6 +89,10 @@ struct Inner {
     now: Option<Function>,
     nexus: RefCell<Nexus>,
     memo: RefCell<Memo<Stored>>,
+    /// Cart JSON text → its key, for carts already validated and keyed.
+    text_keys: RefCell<Memo<KnownText>>,
+    /// Bumped whenever fetched nexus regions change, which voids `text_keys`.
+    regions_version: std::cell::Cell<u32>,
     in_flight: RefCell<HashMap<String, Promise>>,
     stats: RefCell<Stats>,
 }
@@ -199,6 +211,8 @@ impl Estimator {
                 now,
                 nexus: RefCell::new(nexus),
                 memo: RefCell::new(Memo::new(max_entries)),
+                text_keys: RefCell::new(Memo::new(max_entries)),
+                regions_version: std::cell::Cell::new(0),
                 in_flight: RefCell::new(HashMap::new()),
                 stats: RefCell::new(Stats::default()),
             }),
@@ -288,13 +302,21 @@ impl Inner {
         if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
             return Err(abort_reason(s));
         }
-        let cart = match self.valid_cart(cart) {
-            Ok(cart) => cart,
-            Err(error) => {
-                self.count(|s| &mut s.invalid);
-                self.log("warn", "invalid", None, None, None);
-                return Err(js_error(&error));
+        let text = match json_text(&cart, "cart") {
+            Ok(text) => text,
+            Err(error) => return Err(self.invalid(&error)),
+        };
+        // Fast path: this exact cart text was seen, valid and due a lookup,
+        // under the same nexus regions; skip parsing, validation and hashing.
+        let known = self.text_keys.borrow_mut().get(&text, 0.0).cloned();
+        if let Some(known) = known.filter(|k| k.regions == self.regions_version.get()) {
+            if let Some(answer) = self.hit(&known.key, &known.ids) {
+                return answer;
             }
+        }
+        let cart = match self.valid_cart(&text) {
+            Ok(cart) => cart,
+            Err(error) => return Err(self.invalid(&error)),
         };
         let regions = self.clone().regions().await;
         if let Plan::Skip(estimate) = plan(&cart, regions.as_deref().map(Vec::as_slice)) {
@@ -314,16 +336,16 @@ impl Inner {
         }
         let key = cart_key(&cart);
         let ids = line_ids(&cart);
-        if let Some(found) = self.lookup(&key) {
-            self.count(|s| &mut s.cache_hits);
-            self.log("info", "cache_hit", Some(&key), None, None);
-            return match found {
-                Ok((json, stored_ids)) => Ok(estimate_object(&json, "cache", &stored_ids, &ids)),
-                Err(error) => {
-                    self.count(|s| &mut s.errors);
-                    Err(js_error(&error))
-                }
-            };
+        let known = KnownText {
+            key: key.clone(),
+            ids: ids.clone(),
+            regions: self.regions_version.get(),
+        };
+        self.text_keys
+            .borrow_mut()
+            .insert(text, known, f64::INFINITY);
+        if let Some(answer) = self.hit(&key, &ids) {
+            return answer;
         }
         let existing = self.in_flight.borrow().get(&key).cloned();
         let flight = match existing {
@@ -351,8 +373,29 @@ impl Inner {
         Ok(estimate_object(&json, &source, &stored_ids, &ids))
     }
 
-    fn valid_cart(&self, cart: JsValue) -> Result<ValidCart, Error> {
-        let mut cart = cart_from_js(cart)?;
+    /// Counts and logs an invalid cart; its error for JS.
+    fn invalid(&self, error: &Error) -> JsValue {
+        self.count(|s| &mut s.invalid);
+        self.log("warn", "invalid", None, None, None);
+        js_error(error)
+    }
+
+    /// A memo hit for `key`, shaped for a caller whose lines are `ids`.
+    fn hit(&self, key: &str, ids: &[String]) -> Option<Result<JsValue, JsValue>> {
+        let found = self.lookup(key)?;
+        self.count(|s| &mut s.cache_hits);
+        self.log("info", "cache_hit", Some(key), None, None);
+        Some(match found {
+            Ok((json, stored_ids)) => Ok(estimate_object(&json, "cache", &stored_ids, ids)),
+            Err(error) => {
+                self.count(|s| &mut s.errors);
+                Err(js_error(&error))
+            }
+        })
+    }
+
+    fn valid_cart(&self, text: &str) -> Result<ValidCart, Error> {
+        let mut cart = Cart::from_json(text)?;
         if let Some(defaults) = &self.defaults {
             cart = cart.merged_over(defaults);
         }
@@ -418,9 +461,16 @@ impl Inner {
         self.in_flight.borrow_mut().remove(&key);
         let ms = Some(self.now() - started);
         match result {
-            Ok(json) => {
+            Ok((json, estimated)) => {
                 self.log("info", "call", Some(&key), ms, Some(200));
                 let ids = line_ids(&cart);
+                if estimated {
+                    // A backup estimate from the Worker: shown, flagged, and
+                    // not memoized, so the next estimate asks again.
+                    let answer =
+                        Array::of3(&JsValue::from_str(&json), &to_js(&ids), &"offline".into());
+                    return Ok(answer.into());
+                }
                 let answer = Array::of3(&JsValue::from_str(&json), &to_js(&ids), &"taxjar".into());
                 self.remember(&key, Stored::Estimate { json, ids }, self.ttl_ms);
                 Ok(answer.into())
@@ -450,7 +500,8 @@ impl Inner {
         }
     }
 
-    async fn fetch_estimate(&self, cart: &ValidCart) -> Result<String, Error> {
+    /// The estimate's JSON, and whether it is a backup estimate.
+    async fn fetch_estimate(&self, cart: &ValidCart) -> Result<(String, bool), Error> {
         let options = RequestOptions {
             plugin: self.plugin.clone(),
         };
@@ -464,7 +515,9 @@ impl Inner {
         )
         .await?;
         let response: TaxResponse = parse_body(status, &text)?;
-        serde_json::to_string(&apply_tax(cart, &response))
+        let estimate = apply_tax(cart, &response);
+        serde_json::to_string(&estimate)
+            .map(|json| (json, estimate.estimated))
             .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))
     }
 
@@ -526,7 +579,10 @@ impl Inner {
         {
             *pending = None;
             match result {
-                Ok(body) => *regions = Some((Rc::new(body.regions), now + self.ttl_ms)),
+                Ok(body) => {
+                    *regions = Some((Rc::new(body.regions), now + self.ttl_ms));
+                    self.regions_version.set(self.regions_version.get() + 1);
+                }
                 Err(ref error) => {
                     *retry_at = now + NEXUS_RETRY_MS;
                     self.log("warn", "nexus_fetch_failed", None, None, error.status);

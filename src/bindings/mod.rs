@@ -6,6 +6,7 @@ pub mod estimator;
 pub mod exports;
 pub mod legacy;
 pub mod offline;
+pub mod sync;
 mod transport;
 mod types;
 pub mod worker;

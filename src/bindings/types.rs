@@ -68,7 +68,7 @@ export type ErrorCode =
   | "invalid_amount" | "invalid_quantity" | "duplicate_line_id"
   | "discount_exceeds_amount" | "invalid_exemption_type" | "too_many_line_items"
   | "invalid_type" | "invalid_value" | "upstream_unparseable" | "upstream_error"
-  | "unauthorized" | "timeout" | "network_error";
+  | "unauthorized" | "timeout" | "network_error" | "exempt_with_tax" | "amount_mismatch";
 
 /** One problem found by `validateCart`. */
 export interface ValidationIssue {

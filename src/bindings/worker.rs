@@ -1,28 +1,33 @@
 //! The Cloudflare Worker's JS face: `new WorkerProxy(env)` once per
-//! isolate, then `await proxy.handle(request, runtime)` per request.
+//! isolate, then `await proxy.handle(request, runtime)` per request, and
+//! `await proxy.refreshRates(runtime)` from the scheduled handler.
 //!
-//! Only I/O lives here: reading the request, the Rate Limiting binding,
-//! the Cache API, `fetch` with a timeout, the retry pause, building the
-//! `Response` and printing the log line. Every decision is made by
-//! [`crate::proxy`].
+//! Only I/O lives here (and in `worker/io.rs`, `worker/rates.rs`):
+//! reading the request, the Rate Limiting binding, the Cache API, KV,
+//! `fetch` with a timeout, the retry pause, building the `Response` and
+//! printing the log line. Every decision is made by [`crate::proxy`].
+
+mod io;
+mod rates;
+
+use io::{binding_allows, cache_get, cache_put, fetch_once, read_body, sleep_promise, to_response};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Date, Function, Math, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Date, Function, Math, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::{AbortSignal, Headers, Request, RequestInit, Response, ResponseInit};
+use web_sys::{Request, Response};
 
-use crate::proxy::cache::STATUS_HEADER;
+use crate::offline::{Date as Day, OfflineOptions};
 use crate::proxy::config::{Config, VARS};
 use crate::proxy::flow::{self, Admitted, Front, Head, Prepared};
 use crate::proxy::log::{CacheStatus, LogEntry};
 use crate::proxy::ratelimit::TokenBuckets;
 use crate::proxy::upstream::{retry_delay_ms, should_retry, Outcome, UpstreamRequest};
-use crate::proxy::Reply;
+use crate::proxy::{Matched, Reply};
 
 #[wasm_bindgen(typescript_custom_section)]
 const WORKER_TYPES: &str = r#"
@@ -30,7 +35,7 @@ const WORKER_TYPES: &str = r#"
 export interface WorkerEnv {
   /** Default "https://api.taxjar.com". */
   TAXJAR_API_URL?: string;
-  /** Secret: the real TaxJar token. Without it every route answers 503. */
+  /** Secret: the real TaxJar token. Without it /v2/taxes answers backup estimates (browsers) and the rest 503. */
   TAXJAR_API_TOKEN?: string;
   /** Secret: comma-separated keys servers send as `Authorization: Bearer <key>`. */
   PROXY_KEYS?: string;
@@ -48,6 +53,18 @@ export interface WorkerEnv {
   RATE_LIMIT?: string;
   /** "false" answers /v2/taxes with 503. */
   CALCULATIONS_ENABLED?: string;
+  /** Default "true": backup estimates for /v2/taxes without a token or when TaxJar fails. */
+  OFFLINE_FALLBACK?: string;
+  /** Default "false": "true" gives backup estimates to proxy-key callers too. */
+  OFFLINE_FOR_SERVERS?: string;
+  /** Default "false": "true" serves /sales_tax, /v1/sales_tax, /tax_categories, /locations/... */
+  LEGACY_ROUTES?: string;
+}
+
+/** Where summary rates are kept (a Workers KV namespace). */
+export interface WorkerRates {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
 }
 
 /** The Cache API object to use (`caches.default` in a Worker). */
@@ -69,6 +86,8 @@ export interface WorkerRuntime {
   waitUntil(promise: Promise<unknown>): void;
   /** `env.RATE_LIMITER`, if bound; else a per-isolate token bucket limits. */
   rateLimiter?: WorkerRateLimiter;
+  /** `env.RATES`, if bound; else summary rates are kept in `cache`. */
+  rates?: WorkerRates;
 }
 "#;
 
@@ -184,6 +203,19 @@ impl WorkerProxy {
             Ok(response.into())
         })
     }
+
+    /// The scheduled handler's job: fetches `/v2/summary_rates` with the
+    /// token and keeps it (in `runtime.rates`, else `runtime.cache`) for
+    /// backup estimates. Never rejects: resolves to the report line, which
+    /// is also logged.
+    #[wasm_bindgen(js_name = refreshRates, unchecked_return_type = "Promise<string>")]
+    pub fn refresh_rates(&self, runtime: WorkerRuntime) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let line = rates::refresh(&state, &runtime).await;
+            Ok(JsValue::from_str(&line))
+        })
+    }
 }
 
 async fn serve(
@@ -258,6 +290,13 @@ async fn admit(
         Err(reply) => return finish(reply, CacheStatus::None),
     };
     log.key_hash = prepared.key_hash.clone();
+    if admitted.offline_only {
+        // No token, so no summary rates were fetched: the embedded table.
+        log.cache = CacheStatus::Miss;
+        let reply = backup(&prepared, &OfflineOptions::default())
+            .unwrap_or_else(|| Reply::error(503, "TAXJAR_API_TOKEN is not set"));
+        return finish(reply, CacheStatus::Miss);
+    }
     let cache = prepared.cache_url.as_ref().and_then(|_| runtime.cache());
     if let (Some(url), Some(cache)) = (&prepared.cache_url, &cache) {
         if let Some(reply) = cache_get(cache, url).await {
@@ -268,7 +307,7 @@ async fn admit(
     let (upstreamed, status) = match &prepared.cache_url {
         Some(url) => coalesced(state, config, admitted, &prepared, url).await,
         None => (
-            exchange(config, admitted, &prepared).await,
+            exchange(config, &admitted.matched, &prepared.upstream).await,
             CacheStatus::None,
         ),
     };
@@ -277,6 +316,13 @@ async fn admit(
         log.upstream_ms = Some(upstreamed.upstream_ms);
         log.attempts = upstreamed.attempts;
     }
+    if flow::falls_back(config, admitted, &upstreamed.outcome) {
+        let options = rates::load(runtime, config).await;
+        if let Some(reply) = backup(&prepared, &options) {
+            // Never stored, and always a miss: TaxJar is asked next time.
+            return finish(reply, CacheStatus::Miss);
+        }
+    }
     let finished = flow::answer(config, admitted, &upstreamed.outcome);
     if let (Some((ttl, code, body)), Some(cache), Some(url), CacheStatus::Miss) =
         (&finished.store, &cache, &prepared.cache_url, status)
@@ -284,6 +330,11 @@ async fn admit(
         cache_put(runtime, cache, url, *ttl, *code, body);
     }
     finish(finished.reply, status)
+}
+
+/// The backup estimate of a tax request, for today (UTC).
+fn backup(prepared: &Prepared, options: &OfflineOptions) -> Option<Reply> {
+    flow::offline_answer(prepared, Day::from_unix_ms(Date::now()), options)
 }
 
 /// Asks TaxJar, or waits for an identical request of this isolate that
@@ -320,7 +371,7 @@ async fn coalesced(
         key: key.to_owned(),
         resolve,
     };
-    let result = exchange(config, admitted, prepared).await;
+    let result = exchange(config, &admitted.matched, &prepared.upstream).await;
     *flight.result.borrow_mut() = Some(result.clone());
     (result, CacheStatus::Miss)
 }
@@ -341,15 +392,15 @@ impl Drop for Landing {
     }
 }
 
-/// Sends the upstream request, once more after a short random pause when
+/// Sends `call` for `matched`, once more after a short random pause when
 /// [`should_retry`] says so.
-async fn exchange(config: &Config, admitted: &Admitted, prepared: &Prepared) -> Upstreamed {
+async fn exchange(config: &Config, matched: &Matched, call: &UpstreamRequest) -> Upstreamed {
     let started = Date::now();
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let outcome = fetch_once(&prepared.upstream, config.upstream_timeout_ms).await;
-        if should_retry(&admitted.matched, &outcome, attempts) {
+        let outcome = fetch_once(call, config.upstream_timeout_ms).await;
+        if should_retry(matched, &outcome, attempts) {
             let _ = JsFuture::from(sleep_promise(retry_delay_ms(Math::random()))).await;
             continue;
         }
@@ -360,129 +411,4 @@ async fn exchange(config: &Config, admitted: &Admitted, prepared: &Prepared) -> 
             attempts,
         };
     }
-}
-
-async fn fetch_once(call: &UpstreamRequest, timeout_ms: u32) -> Outcome {
-    let signal = AbortSignal::timeout_with_u32(timeout_ms);
-    let request = match upstream_request(call, &signal) {
-        Ok(request) => request,
-        Err(_) => return Outcome::Failed,
-    };
-    let failed = |signal: &AbortSignal| {
-        if signal.aborted() {
-            Outcome::TimedOut
-        } else {
-            Outcome::Failed
-        }
-    };
-    let response: Response = match fetch_request(&request) {
-        Ok(promise) => match JsFuture::from(promise).await {
-            Ok(value) => value.unchecked_into(),
-            Err(_) => return failed(&signal),
-        },
-        Err(_) => return Outcome::Failed,
-    };
-    let status = response.status();
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
-    };
-    match text {
-        Ok(body) => Outcome::Answered {
-            status,
-            body: body.as_string().unwrap_or_default(),
-            retry_after,
-        },
-        Err(_) => failed(&signal),
-    }
-}
-
-fn upstream_request(call: &UpstreamRequest, signal: &AbortSignal) -> Result<Request, JsValue> {
-    let headers = Headers::new()?;
-    for (name, value) in &call.headers {
-        headers.set(name, value)?;
-    }
-    let init = RequestInit::new();
-    init.set_method(&call.method);
-    init.set_headers(&headers);
-    init.set_signal(Some(signal));
-    if let Some(body) = &call.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    Request::new_with_str_and_init(&call.url, &init)
-}
-
-/// `env.RATE_LIMITER.limit({key})`; a failing binding lets the request by.
-async fn binding_allows(limiter: &RateLimiter, key: &str) -> bool {
-    let options = Object::new();
-    let _ = Reflect::set(&options, &"key".into(), &key.into());
-    let Ok(promise) = limiter.limit(&options) else {
-        return true;
-    };
-    match JsFuture::from(promise).await {
-        Ok(result) => Reflect::get(&result, &"success".into())
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(true),
-        Err(_) => true,
-    }
-}
-
-async fn read_body(request: &Request) -> Option<Vec<u8>> {
-    let buffer = JsFuture::from(request.array_buffer().ok()?).await.ok()?;
-    Some(Uint8Array::new(&buffer).to_vec())
-}
-
-async fn cache_get(cache: &WorkerCache, url: &str) -> Option<Reply> {
-    let found = JsFuture::from(cache.lookup(url).ok()?).await.ok()?;
-    if found.is_undefined() || found.is_null() {
-        return None;
-    }
-    let response: Response = found.unchecked_into();
-    let status = response.headers().get(STATUS_HEADER).ok().flatten();
-    let body = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
-    Some(flow::from_cache(status.as_deref(), body))
-}
-
-/// Stores an answer after the response is sent (`waitUntil`).
-fn cache_put(
-    runtime: &WorkerRuntime,
-    cache: &WorkerCache,
-    url: &str,
-    ttl: u32,
-    status: u16,
-    body: &str,
-) {
-    let stored = Reply {
-        status: 200,
-        headers: flow::stored_headers(ttl, status),
-        body: Some(body.to_owned()),
-    };
-    let Ok(response) = to_response(&stored) else {
-        return;
-    };
-    if let Ok(promise) = cache.put(url, &response) {
-        let _ = runtime.wait_until(&promise);
-    }
-}
-
-fn sleep_promise(ms: u32) -> Promise {
-    Promise::new(&mut |resolve, _reject| {
-        let _ = set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
-    })
-}
-
-fn to_response(reply: &Reply) -> Result<Response, JsValue> {
-    let headers = Headers::new()?;
-    for (name, value) in &reply.headers {
-        headers.append(name, value)?;
-    }
-    let init = ResponseInit::new();
-    init.set_status(reply.status);
-    init.set_headers(&headers);
-    Response::new_with_opt_str_and_init(reply.body.as_deref(), &init)
 }

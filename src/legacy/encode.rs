@@ -3,25 +3,8 @@
 
 use rust_decimal::Decimal;
 
+pub use crate::model::endpoints::{encode_query, percent_encode};
 use crate::money::{format_rate, Money};
-
-/// Encodes every byte but the unreserved `A-Z a-z 0-9 - . _ ~` as `%XX`
-/// (upper-case hex, UTF-8 bytes). Brackets are encoded too (`%5B`), so
-/// the query is the same whatever a client or proxy would do with them.
-pub fn percent_encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push('%');
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 15) as usize] as char);
-        }
-    }
-    out
-}
 
 /// Decodes `%XX` escapes and `+` (a space, as in HTML forms). A `%` not
 /// followed by two hex digits is kept as it is; invalid UTF-8 is replaced.
@@ -45,15 +28,6 @@ pub fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `k=v&k=v`, each key and value percent-encoded, in the given order.
-pub(crate) fn encode_query(query: &[(String, String)]) -> String {
-    query
-        .iter()
-        .map(|(k, v)| format!("{}={}", percent_encode(k), percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// A total in cents, written with two places as the reference writes

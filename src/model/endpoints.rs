@@ -58,27 +58,41 @@ impl ApiRequest {
     /// The path followed by the percent-encoded query, if any:
     /// `/v2/validation?vat=FR40303265045`.
     pub fn path_and_query(&self) -> String {
-        let mut out = self.path.clone();
-        for (i, (key, value)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
-            out.push_str(&percent_encode(key));
-            out.push('=');
-            out.push_str(&percent_encode(value));
+        if self.query.is_empty() {
+            return self.path.clone();
         }
-        out
+        format!("{}?{}", self.path, encode_query(&self.query))
     }
 }
 
-/// Percent-encodes every byte except ASCII letters, digits, `-`, `_`, `.`
-/// and `~` (RFC 3986's unreserved characters), in upper-case hex.
+/// Percent-encodes every byte but the unreserved `A-Z a-z 0-9 - . _ ~`
+/// (RFC 3986) as `%XX` in upper-case hex. Brackets are encoded too, so a
+/// query reads the same whatever a client or proxy would do with them.
 pub fn percent_encode(text: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(byte as char);
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            out.push('%');
+            out.push(HEX[(byte >> 4) as usize] as char);
+            out.push(HEX[(byte & 15) as usize] as char);
         }
+    }
+    out
+}
+
+/// `k=v&k=v`, each key and value percent-encoded, in the given order.
+pub fn encode_query(query: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (i, (key, value)) in query.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&percent_encode(key));
+        out.push('=');
+        out.push_str(&percent_encode(value));
     }
     out
 }

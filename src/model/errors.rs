@@ -151,9 +151,13 @@ fn upstream_error(status: u16, body: &str) -> Error {
     }
 }
 
-/// The standard reason phrase of the statuses TaxJar and gateways use.
-fn reason_phrase(status: u16) -> &'static str {
+/// The standard reason phrase of `status` ("Error" for unusual ones), as
+/// TaxJar writes it in the `error` field of its error bodies.
+pub fn reason_phrase(status: u16) -> &'static str {
     match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -161,6 +165,9 @@ fn reason_phrase(status: u16) -> &'static str {
         405 => "Method Not Allowed",
         406 => "Not Acceptable",
         410 => "Gone",
+        413 => "Payload Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
         422 => "Unprocessable Entity",
         429 => "Too Many Requests",
         500 => "Internal Server Error",

@@ -144,6 +144,14 @@ pub struct Tax {
     pub jurisdictions: Option<Jurisdictions>,
     /// Per-jurisdiction and per-line detail; absent with no nexus or lines.
     pub breakdown: Option<Breakdown>,
+    /// edgetax extension: true on a backup estimate from the Worker.
+    pub estimated: Option<bool>,
+    /// edgetax extension: `"offline"` on a backup estimate from the Worker.
+    pub source: Option<String>,
+    /// edgetax extension: the day a backup estimate's rates were current.
+    pub rates_as_of: Option<String>,
+    /// edgetax extension: what a backup estimate could not know.
+    pub warnings: Option<Vec<String>>,
 }
 
 /// The jurisdictions of a calculation.

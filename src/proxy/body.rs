@@ -79,6 +79,8 @@ pub struct TaxBody {
     pub json: String,
     /// [`crate::key::cart_key`] of the cart (`et1_` and 32 hex digits).
     pub key: String,
+    /// The validated cart, for a backup estimate.
+    pub valid: ValidCart,
 }
 
 /// Reads, checks and rebuilds a tax request body; a 400 names the first
@@ -111,6 +113,7 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
         // Equal to `cart_key(&valid)` (the key ignores `plugin`), without
         // building the request twice.
         key: request_key(&request),
+        valid,
     })
 }
 

@@ -3,15 +3,16 @@
 //! | answer | kept |
 //! | --- | --- |
 //! | `/v2/taxes` 2xx | `CACHE_TTL_SECONDS` (default 900 s; 0 = never) |
-//! | lookup 2xx (rates, nexus regions, categories, summary rates, VAT) | [`LOOKUP_TTL_SECONDS`] (6 h) |
+//! | legacy `/sales_tax`, `/v1/sales_tax` 2xx | `CACHE_TTL_SECONDS` |
+//! | lookup 2xx (rates, nexus regions, categories, summary rates, VAT; legacy categories and locations) | [`LOOKUP_TTL_SECONDS`] (6 h) |
 //! | 4xx from TaxJar (a bad ZIP, say) | [`ERROR_TTL_SECONDS`] (60 s) |
 //! | 401, 408, 429, 5xx, timeouts, unreadable answers, the proxy's own errors | never |
 //!
 //! Keys are URLs for the Workers Cache API, on the Worker's own host (the
 //! cache is per zone): `<origin>/__edgetax/cache/<account>/...`. Tax
 //! answers are keyed by the cart's [`crate::key::cart_key`], so identical
-//! carts from different shoppers share one upstream call; lookups by their
-//! canonical path and query. `<account>` is a hash of the API URL and
+//! carts from different shoppers share one upstream call; lookups (and
+//! legacy calculations) by their canonical path and query. `<account>` is a hash of the API URL and
 //! token, so answers never outlive a switch to another TaxJar account.
 
 use super::config::Config;
@@ -64,7 +65,7 @@ fn base(matched: &Matched) -> &str {
 pub fn cacheable(matched: &Matched) -> bool {
     match matched.route.kind {
         Kind::Taxes => matched.method == "POST",
-        Kind::Lookup => matched.method == "GET",
+        Kind::Lookup | Kind::LegacySalesTax | Kind::LegacyLookup => matched.method == "GET",
         _ => false,
     }
 }
@@ -74,14 +75,16 @@ pub fn cacheable(matched: &Matched) -> bool {
 pub fn ttl(config: &Config, kind: Kind, status: u16) -> Option<u32> {
     let seconds = match status {
         200..=299 => match kind {
-            Kind::Taxes => config.cache_ttl_seconds,
-            Kind::Lookup => LOOKUP_TTL_SECONDS,
+            Kind::Taxes | Kind::LegacySalesTax => config.cache_ttl_seconds,
+            Kind::Lookup | Kind::LegacyLookup => LOOKUP_TTL_SECONDS,
             _ => 0,
         },
         // Not the caller's fault or not lasting: never kept.
         401 | 408 | 429 => 0,
         400..=499 => match kind {
-            Kind::Taxes | Kind::Lookup => ERROR_TTL_SECONDS,
+            Kind::Taxes | Kind::Lookup | Kind::LegacySalesTax | Kind::LegacyLookup => {
+                ERROR_TTL_SECONDS
+            }
             _ => 0,
         },
         _ => 0,
@@ -132,6 +135,10 @@ mod tests {
             assert_eq!(cache::ttl(&c, Kind::Taxes, status), None, "{status}");
         }
         assert_eq!(cache::ttl(&c, Kind::Transactions, 200), None);
+        assert_eq!(cache::ttl(&c, Kind::LegacySalesTax, 200), Some(900));
+        assert_eq!(cache::ttl(&off, Kind::LegacySalesTax, 203), None);
+        assert_eq!(cache::ttl(&c, Kind::LegacyLookup, 200), Some(21_600));
+        assert_eq!(cache::ttl(&c, Kind::LegacyLookup, 404), Some(60));
         let stored: Vec<String> = flow::stored_headers(60, 400)
             .iter()
             .map(|(n, v)| format!("{n}: {v}"))

@@ -17,7 +17,7 @@ use super::short_hash;
 /// The request headers CORS preflights may ask for.
 pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, x-api-version";
 /// The response headers a page may read.
-pub const EXPOSE_HEADERS: &str = "Retry-After, x-edgetax-cache";
+pub const EXPOSE_HEADERS: &str = "Retry-After, x-edgetax-cache, x-edgetax-source";
 /// How long a browser may reuse a preflight answer, in seconds.
 pub const PREFLIGHT_MAX_AGE: &str = "86400";
 
@@ -72,8 +72,31 @@ pub fn classify(
     origin: Option<&str>,
     authorization: Option<&str>,
 ) -> Result<Caller, Reply> {
+    classify_with(config, origin, authorization, false)
+}
+
+/// [`classify`] for a request to `route`: on the legacy routes a proxy key
+/// may also come as the reference's `Token token="<key>"`, so a legacy
+/// client only needs a new base URL.
+pub fn classify_for(
+    config: &Config,
+    route: &Route,
+    origin: Option<&str>,
+    authorization: Option<&str>,
+) -> Result<Caller, Reply> {
+    classify_with(config, origin, authorization, route.kind.is_legacy())
+}
+
+fn classify_with(
+    config: &Config,
+    origin: Option<&str>,
+    authorization: Option<&str>,
+    legacy: bool,
+) -> Result<Caller, Reply> {
     if let Some(header) = authorization {
-        let key = bearer(header).unwrap_or("");
+        let key = bearer(header)
+            .or_else(|| legacy.then(|| token(header)).flatten())
+            .unwrap_or("");
         return match config.proxy_key(key) {
             Some(found) if !key.is_empty() => Ok(Caller::Server { key_id: found.id() }),
             _ => Err(Reply::error(403, "the proxy key is not recognized")),
@@ -117,6 +140,21 @@ fn bearer(header: &str) -> Option<&str> {
         .filter(|k| !k.is_empty())
 }
 
+/// The key of `Token token="<key>"` (quotes optional, scheme
+/// case-insensitive), the legacy API's form.
+fn token(header: &str) -> Option<&str> {
+    let (scheme, rest) = header.trim().split_once(' ')?;
+    let value = rest.trim().strip_prefix("token=")?;
+    let value = match value.strip_prefix('"') {
+        Some(quoted) => quoted.strip_suffix('"')?,
+        None => value,
+    };
+    scheme
+        .eq_ignore_ascii_case("token")
+        .then_some(value.trim())
+        .filter(|k| !k.is_empty())
+}
+
 /// Adds the CORS headers for an allowed `origin` to an answer.
 pub fn with_cors(reply: Reply, origin: &str) -> Reply {
     reply
@@ -150,7 +188,7 @@ pub fn preflight(config: &Config, route: &Route, origin: Option<&str>) -> Reply 
 mod tests {
     use super::*;
     use crate::proxy::caller;
-    use crate::proxy::route::match_route;
+    use crate::proxy::route::{match_route, match_route_in};
     use crate::proxy::testing::{config, tj, SHOP};
 
     #[test]
@@ -200,6 +238,28 @@ mod tests {
             let bad_key = "403 Forbidden: the proxy key is not recognized";
             assert_eq!(refused(Some(SHOP), Some(auth)), bad_key, "{auth}");
         }
+        // The legacy form counts on legacy routes only.
+        let legacy = match_route_in("GET", "/sales_tax", true).unwrap().route;
+        let v2 = match_route("GET", "/v2/categories").unwrap().route;
+        for auth in [
+            "Token token=\"pk_test_2\"",
+            "token token=pk_test_2",
+            "Bearer pk_test_2",
+        ] {
+            let found = caller::classify_for(&c, legacy, None, Some(auth)).unwrap();
+            assert_eq!(found, Caller::Server { key_id: id.clone() }, "{auth}");
+        }
+        for auth in [
+            "Token token=\"pk_nope\"",
+            "Token token=\"pk_test_2",
+            "Token pk_test_2",
+        ] {
+            assert!(
+                caller::classify_for(&c, legacy, None, Some(auth)).is_err(),
+                "{auth}"
+            );
+        }
+        assert!(caller::classify_for(&c, v2, None, Some("Token token=\"pk_test_2\"")).is_err());
     }
 
     #[test]

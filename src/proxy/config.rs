@@ -291,7 +291,11 @@ mod tests {
         assert_eq!(one("RATE_LIMIT", "0").unwrap().rate_limit, 0);
         assert!(d.offline_fallback && !d.offline_for_servers && !d.legacy_routes);
         assert!(!one("OFFLINE_FALLBACK", "false").unwrap().offline_fallback);
-        assert!(one("OFFLINE_FOR_SERVERS", "true").unwrap().offline_for_servers);
+        assert!(
+            one("OFFLINE_FOR_SERVERS", "true")
+                .unwrap()
+                .offline_for_servers
+        );
         assert!(one("LEGACY_ROUTES", "on").unwrap().legacy_routes);
         let err = one("LEGACY_ROUTES", "y").unwrap_err();
         assert_eq!(err, "LEGACY_ROUTES must be true or false, got \"y\"");

@@ -1,25 +1,34 @@
 //! The order the decisions apply in, from request head to answer.
 //!
-//! 1. [`front`]: configuration error → 503; route → 404 / 405; preflight →
-//!    204 / 403; caller → 403; browser on a server route → 403; no token →
-//!    503; calculations off → 503; content type → 415; declared length →
-//!    413. What passes is [`Admitted`].
+//! 1. [`front`]: configuration error → 503; route → 404 / 405 (legacy
+//!    routes only with `LEGACY_ROUTES`); preflight → 204 / 403; caller →
+//!    403; browser on a server route → 403; no token → 503 (or, for a tax
+//!    request that may get one, a backup estimate later); calculations off
+//!    → 503; legacy query length → 414; content type → 415; declared
+//!    length → 413. What passes is [`Admitted`].
 //! 2. The Worker applies the rate limit ([`rate_limit`] or the binding).
-//! 3. [`prepare`]: body length → 413; body → 400; the upstream request and
-//!    the cache key.
-//! 4. The Worker looks in the cache ([`from_cache`] on a hit), else asks
-//!    TaxJar, retrying as [`super::upstream::should_retry`] says.
-//! 5. [`answer`]: the caller's answer and what to store.
+//! 3. [`prepare`]: body length → 413; body or legacy query → 400; the
+//!    upstream request and the cache key.
+//! 4. Without a token, the Worker answers with [`offline_answer`]. Else it
+//!    looks in the cache ([`from_cache`] on a hit), else asks TaxJar,
+//!    retrying as [`super::upstream::should_retry`] says.
+//! 5. [`answer`]: the caller's answer and what to store; or, when
+//!    [`falls_back`], [`offline_answer`] (never stored).
 //! 6. [`complete`]: CORS and `x-edgetax-cache` on whatever is sent.
+
+use crate::offline::{Date, OfflineOptions};
+use crate::validate::ValidCart;
 
 use super::body;
 use super::cache;
 use super::caller::{self, Caller};
 use super::config::Config;
+use super::legacy;
 use super::log::{CacheStatus, LogEntry};
+use super::offline;
 use super::ratelimit::{self, TokenBuckets};
 use super::reply::Reply;
-use super::route::{match_route, Kind, Matched, RouteError};
+use super::route::{match_route_in, Kind, Matched, RouteError};
 use super::upstream::{self, Outcome, UpstreamRequest};
 
 /// The request head, as the Worker read it.
@@ -52,6 +61,9 @@ pub struct Admitted {
     pub rate_key: String,
     /// The most body bytes to read; `None` when the route takes no body.
     pub body_limit: Option<usize>,
+    /// No token is set: the request is answered with a backup estimate,
+    /// without the cache or TaxJar.
+    pub offline_only: bool,
 }
 
 /// What [`front`] decided.
@@ -72,6 +84,8 @@ pub struct Prepared {
     pub cache_url: Option<String>,
     /// A short label of the cache key, for the log.
     pub key_hash: Option<String>,
+    /// The validated cart of a tax request, for a backup estimate.
+    pub cart: Option<ValidCart>,
 }
 
 /// An answer for the caller and, when it may be kept, what to store.
@@ -97,7 +111,7 @@ pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> 
     // allowed origin, so the page can read why it was refused.
     let cors = head.origin.filter(|o| config.origin_allowed(o));
     let done = |reply: Reply| Front::Done(decorate(reply, cors, CacheStatus::None));
-    let matched = match match_route(head.method, head.url) {
+    let matched = match match_route_in(head.method, head.url, config.legacy_routes) {
         Ok(matched) => matched,
         Err(RouteError::NotFound) => return done(Reply::error(404, "No such route")),
         Err(RouteError::MethodNotAllowed { pattern, allow }) => {
@@ -110,7 +124,8 @@ pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> 
     if matched.is_preflight() {
         return Front::Done(caller::preflight(config, matched.route, head.origin));
     }
-    let caller = match caller::classify(config, head.origin, head.authorization) {
+    let caller = match caller::classify_for(config, matched.route, head.origin, head.authorization)
+    {
         Ok(caller) => caller,
         Err(reply) => return done(reply),
     };
@@ -120,11 +135,17 @@ pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> 
     if let Err(reply) = caller::permit(&caller, matched.route) {
         return done(reply);
     }
-    if config.token.is_none() {
+    let offline_only = config.token.is_none();
+    if offline_only && !offline::eligible(config, &caller, matched.route.kind) {
         return done(Reply::error(503, "TAXJAR_API_TOKEN is not set"));
     }
     if matched.route.kind == Kind::Taxes && !config.calculations_enabled {
         return done(Reply::error(503, "calculations disabled"));
+    }
+    if matched.route.kind == Kind::LegacySalesTax {
+        if let Err(reply) = legacy::check_query_length(head.url) {
+            return done(reply);
+        }
     }
     let body_limit = if matched.route.takes_body(&matched.method) {
         if let Err(reply) = body::check_content_type(head.content_type) {
@@ -143,6 +164,7 @@ pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> 
         matched,
         caller,
         body_limit,
+        offline_only,
     })
 }
 
@@ -162,29 +184,36 @@ pub fn binding_refused() -> Reply {
     ratelimit::limited(ratelimit::BINDING_RETRY_AFTER_SECONDS)
 }
 
-/// Step 3: checks the body (empty for routes without one) and builds the
-/// upstream request and cache key.
+/// Step 3: checks the body (empty for routes without one) or the legacy
+/// query, and builds the upstream request and cache key (none when the
+/// request is answered offline).
 pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Prepared, Reply> {
-    let matched = &admitted.matched;
+    let matched = if admitted.matched.route.kind.is_legacy() {
+        legacy::canonical(&admitted.matched)?
+    } else {
+        admitted.matched.clone()
+    };
     if let Some(limit) = admitted.body_limit {
         body::check_length(bytes.len(), limit)?;
     }
     let mut key = None;
+    let mut cart = None;
     let payload = if matched.route.kind == Kind::Taxes {
         let tax = body::taxes(bytes, config.plugin.as_deref())?;
         key = Some(tax.key);
+        cart = Some(tax.valid);
         Some(tax.json)
     } else if admitted.body_limit.is_some() {
         Some(body::json_object(bytes)?)
     } else {
         None
     };
-    let cache_url = if !cache::cacheable(matched) {
+    let cache_url = if admitted.offline_only || !cache::cacheable(&matched) {
         None
     } else {
         match &key {
-            Some(cart_key) => Some(cache::taxes_url(config, matched, cart_key)),
-            None => Some(cache::lookup_url(config, matched)),
+            Some(cart_key) => Some(cache::taxes_url(config, &matched, cart_key)),
+            None => Some(cache::lookup_url(config, &matched)),
         }
     };
     let key_hash = match &key {
@@ -195,9 +224,10 @@ pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Pre
     };
     let token = config.token.as_deref().unwrap_or("");
     Ok(Prepared {
-        upstream: upstream::build(config, token, matched, payload),
+        upstream: upstream::build(config, token, &matched, payload),
         cache_url,
         key_hash,
+        cart,
     })
 }
 
@@ -222,7 +252,7 @@ pub fn stored_headers(ttl: u32, status: u16) -> Vec<(String, String)> {
 /// Step 5: the caller's answer for TaxJar's `outcome`, and what to store.
 pub fn answer(config: &Config, admitted: &Admitted, outcome: &Outcome) -> Finished {
     let kind = admitted.matched.route.kind;
-    let (reply, own) = upstream::map(config, kind, outcome);
+    let (reply, own) = upstream::map_for(config, &admitted.matched, outcome);
     let store = match outcome {
         Outcome::Answered { status, body, .. } if own && cache::cacheable(&admitted.matched) => {
             cache::ttl(config, kind, *status).map(|ttl| (ttl, *status, body.clone()))
@@ -230,6 +260,23 @@ pub fn answer(config: &Config, admitted: &Admitted, outcome: &Outcome) -> Finish
         _ => None,
     };
     Finished { reply, store }
+}
+
+/// Step 5 when TaxJar failed: whether this request gets a backup estimate
+/// instead of the error ([`offline::eligible`] and
+/// [`offline::upstream_failed`]).
+pub fn falls_back(config: &Config, admitted: &Admitted, outcome: &Outcome) -> bool {
+    offline::eligible(config, &admitted.caller, admitted.matched.route.kind)
+        && offline::upstream_failed(outcome)
+}
+
+/// Steps 4 and 5 offline: the backup estimate of a prepared tax request
+/// (`None` for other routes), on the UTC day `today`, with the kept
+/// summary rates in `options`. [`complete`] it with [`CacheStatus::Miss`]:
+/// it is never stored.
+pub fn offline_answer(prepared: &Prepared, today: Date, options: &OfflineOptions) -> Option<Reply> {
+    let cart = prepared.cart.as_ref()?;
+    Some(offline::reply(cart, today, options))
 }
 
 /// Step 6: CORS for browsers and `x-edgetax-cache` on cached routes.

@@ -11,11 +11,14 @@
 //! | path | [`route`] | which TaxJar route, path tricks → 404, wrong method → 405 |
 //! | caller | [`caller`] | allowed Origin, proxy key, or 403; CORS and preflight |
 //! | gate | [`flow`] | toggles, token, body checks, in the order they apply |
+//! | legacy | [`legacy`] | the original API's routes and query checks (`LEGACY_ROUTES`) |
 //! | body | [`body`] | 415, 413, line-item limit, cart validation → 400 |
 //! | limit | [`ratelimit`] | per-isolate token buckets → 429 |
 //! | cache | [`cache`] | cache URL per cart or lookup, and how long to keep an answer |
 //! | upstream | [`upstream`] | the TaxJar request, retries, and how its answer is mapped |
 //! | answer | [`reply`] | TaxJar-style error bodies |
+//! | backup | [`offline`] | when a tax request gets a backup estimate, and its body |
+//! | rates | [`rates`] | summary rates kept for backup estimates (scheduled refresh) |
 //! | log | [`log`] | one JSON line per request, without secrets or addresses |
 
 pub mod body;
@@ -23,8 +26,11 @@ pub mod cache;
 pub mod caller;
 pub mod config;
 pub mod flow;
+pub mod legacy;
 pub mod log;
+pub mod offline;
 pub mod ratelimit;
+pub mod rates;
 pub mod reply;
 pub mod route;
 #[cfg(test)]

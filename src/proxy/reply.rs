@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub use crate::model::errors::reason_phrase;
+
 use crate::error::Error;
 
 /// The content type of every JSON answer.
@@ -99,29 +101,4 @@ impl Reply {
 fn to_json<T: Serialize>(value: &T) -> String {
     // Strings and numbers only: serializing cannot fail.
     serde_json::to_string(value).unwrap_or_default()
-}
-
-/// The standard reason phrase of `status` ("Error" for unusual ones).
-pub fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        410 => "Gone",
-        413 => "Payload Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Error",
-    }
 }

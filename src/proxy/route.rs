@@ -9,7 +9,7 @@
 //! caller wrote can reach another host or endpoint. Query parameters are
 //! kept only where TaxJar reads them, in a fixed order.
 
-use crate::model::endpoints::percent_encode;
+use crate::model::endpoints::{encode_query, percent_encode};
 
 /// What a route does, which decides caching, retries and body handling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,14 +182,10 @@ pub struct Matched {
 impl Matched {
     /// The path and encoded query sent upstream; also the lookup cache key.
     pub fn path_and_query(&self) -> String {
-        let mut out = self.path.clone();
-        for (i, (key, value)) in self.query.iter().enumerate() {
-            out.push(if i == 0 { '?' } else { '&' });
-            out.push_str(&percent_encode(key));
-            out.push('=');
-            out.push_str(&percent_encode(value));
+        if self.query.is_empty() {
+            return self.path.clone();
         }
-        out
+        format!("{}?{}", self.path, encode_query(&self.query))
     }
 
     /// Whether this is a CORS preflight.

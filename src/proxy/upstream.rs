@@ -17,6 +17,7 @@
 //! after a short random pause, and only on 5xx, timeouts and network
 //! failures.
 
+use crate::legacy::{auth_header, Dialect};
 use crate::model::{parse_body, TaxResponse};
 
 use super::config::Config;
@@ -47,17 +48,24 @@ pub struct UpstreamRequest {
 
 /// Builds the request for `matched` with `body`: `Authorization: Bearer
 /// <token>`, `x-api-version`, `Content-Type` (with a body) and `Referer`
-/// (with `STORE_URL`). `token` is the configured TaxJar token.
+/// (with `STORE_URL`). `token` is the configured TaxJar token. The legacy
+/// routes send the reference's `Authorization: Token token="<token>"` and
+/// no API version.
 pub fn build(
     config: &Config,
     token: &str,
     matched: &Matched,
     body: Option<String>,
 ) -> UpstreamRequest {
-    let mut headers = vec![
-        ("Authorization".to_owned(), format!("Bearer {token}")),
-        ("x-api-version".to_owned(), API_VERSION.to_owned()),
-    ];
+    let mut headers = if matched.route.kind.is_legacy() {
+        let value = auth_header(Dialect::LegacyStandard, token);
+        vec![("Authorization".to_owned(), value)]
+    } else {
+        vec![
+            ("Authorization".to_owned(), auth_header(Dialect::V2, token)),
+            ("x-api-version".to_owned(), API_VERSION.to_owned()),
+        ]
+    };
     if body.is_some() {
         headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
     }
@@ -118,6 +126,23 @@ pub fn retry_delay_ms(random: f64) -> u32 {
     RETRY_MIN_MS + (random * RETRY_JITTER_MS as f64) as u32
 }
 
+/// The caller's answer for TaxJar's `outcome` on `matched`'s route, and
+/// whether that answer is TaxJar's own (only those may be cached). On the
+/// legacy routes, a 400 or 404 without a JSON body keeps its status, with
+/// the reference's meaning as the detail.
+pub fn map_for(config: &Config, matched: &Matched, outcome: &Outcome) -> (Reply, bool) {
+    let kind = matched.route.kind;
+    if let Outcome::Answered { status, body, .. } = outcome {
+        let plain = (400..=499).contains(status) && !matches!(status, 401 | 429);
+        if kind.is_legacy() && plain && !json_object(body) {
+            if let Some(meaning) = super::legacy::meaning(matched.route.pattern, *status) {
+                return (Reply::error(*status, meaning), false);
+            }
+        }
+    }
+    map(config, kind, outcome)
+}
+
 /// The caller's answer for TaxJar's `outcome`, and whether that answer is
 /// TaxJar's own (only those may be cached).
 pub fn map(config: &Config, kind: Kind, outcome: &Outcome) -> (Reply, bool) {
@@ -140,6 +165,11 @@ pub fn map(config: &Config, kind: Kind, outcome: &Outcome) -> (Reply, bool) {
         200..=299 => {
             let readable = match kind {
                 Kind::Taxes => parse_body::<TaxResponse>(status, body).map(|_| ()),
+                // The legacy answers are bare objects (no `tax` envelope).
+                Kind::LegacySalesTax => {
+                    parse_body::<serde_json::Map<String, serde_json::Value>>(status, body)
+                        .map(|_| ())
+                }
                 _ => parse_body::<serde_json::Value>(status, body).map(|_| ()),
             };
             match readable {

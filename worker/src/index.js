@@ -1,5 +1,5 @@
 // Thin runtime glue: the proxy's logic is Rust (edgetax's WorkerProxy).
-// This file only hands it the env, the cache and ctx.waitUntil.
+// This file only hands it the env, the cache, KV and ctx.waitUntil.
 import wasmModule from "edgetax/edgetax_bg.wasm";
 import { initSync, WorkerProxy } from "edgetax";
 
@@ -18,12 +18,21 @@ function proxyFor(env) {
   return proxy;
 }
 
+function runtime(env, ctx) {
+  return {
+    cache: caches.default,
+    waitUntil: (promise) => ctx.waitUntil(promise),
+    rateLimiter: env.RATE_LIMITER,
+    rates: env.RATES,
+  };
+}
+
 export default {
   fetch(request, env, ctx) {
-    return proxyFor(env).handle(request, {
-      cache: caches.default,
-      waitUntil: (promise) => ctx.waitUntil(promise),
-      rateLimiter: env.RATE_LIMITER,
-    });
+    return proxyFor(env).handle(request, runtime(env, ctx));
+  },
+  // The cron trigger: keeps TaxJar's summary rates for backup estimates.
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(proxyFor(env).refreshRates(runtime(env, ctx)));
   },
 };

@@ -70,11 +70,13 @@ before(async () => {
   persist = mkdtempSync(join(tmpdir(), "edgetax-wrangler-"));
   const args = [
     WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--local",
-    "--persist-to", persist, "--show-interactive-dev-session=false",
+    "--persist-to", persist, "--show-interactive-dev-session=false", "--test-scheduled",
     "--var", `TAXJAR_API_URL:${fake.url}`,
     "--var", "TAXJAR_API_TOKEN:test-token",
     "--var", "PROXY_KEYS:pk_test_1",
     "--var", "STORE_URL:https://shop.example",
+    // So this server-side client can be shown a backup estimate.
+    "--var", "OFFLINE_FOR_SERVERS:true",
   ];
   // Its own process group, so the whole tree (wrangler, workerd) is killed.
   dev = spawn(process.execPath, args, {
@@ -168,6 +170,43 @@ test("raw path tricks over HTTP: encoded ones are refused, dot segments are reso
   assert.ok(fake.requests.every((r) => r.path === "/v2/categories"));
 });
 
+test("the client reads a backup estimate built from the summary rates the cron kept", async () => {
+  fake.reset();
+  // wrangler dev --test-scheduled runs the cron trigger on this route.
+  const cron = await fetch(`${base}/__scheduled?cron=17+3+*+*+*`);
+  assert.equal(cron.status, 200);
+  await cron.text();
+  assert.deepEqual(fake.requests.map((r) => [r.method, r.path, r.headers.authorization]), [
+    ["GET", "/v2/summary_rates", "Bearer test-token"],
+  ]);
+  const day = new Date().toISOString().slice(0, 10);
+  fake.setFailure({ status: 500, times: 2, path: "/v2/taxes" });
+  const client = new Taxjar({ apiKey: "pk_test_1", apiUrl: base });
+  const order = {
+    to_country: "US", to_zip: "90002", to_state: "CA", shipping: 1.5,
+    line_items: [{ id: "1", quantity: 1, unit_price: 15 }],
+  };
+  // CA's average_rate in the fake's summary rates: 15.00 × 8.27% = 1.2405.
+  assert.deepEqual(await client.taxForOrder(order), {
+    tax: {
+      order_total_amount: 16.5, shipping: 1.5, taxable_amount: 15, amount_to_collect: 1.24, rate: 0.0827,
+      has_nexus: true, freight_taxable: false, tax_source: "destination", estimated: true, source: "offline",
+      rates_as_of: day, warnings: ["local rates may apply"],
+      breakdown: {
+        taxable_amount: 15, tax_collectable: 1.24, combined_tax_rate: 0.0827,
+        line_items: [{ id: "1", taxable_amount: 15, tax_collectable: 1.24, combined_tax_rate: 0.0827 }],
+      },
+    },
+  });
+  assert.deepEqual(fake.requests.map((r) => [r.path, r.status]), [
+    ["/v2/summary_rates", 200], ["/v2/taxes", 500], ["/v2/taxes", 500],
+  ]);
+  // Never cached: with TaxJar back, the same order gets TaxJar's answer.
+  const real = await client.taxForOrder(order);
+  assert.equal(real.tax.estimated, undefined);
+  assert.equal(fake.requests.length, 4);
+});
+
 test("the Worker's log lines hold no token, key or address", () => {
   const lines = devOutput.split("\n").filter((line) => line.startsWith('{"method"'));
   assert.ok(lines.length >= 8, devOutput);
@@ -175,7 +214,10 @@ test("the Worker's log lines hold no token, key or address", () => {
     const entry = JSON.parse(line);
     assert.deepEqual(Object.keys(entry), ["method", "path", "status", "cache", "upstream_ms", "attempts", "key_hash", "caller"]);
   }
+  const refreshes = devOutput.split("\n").filter((line) => line.startsWith('{"event":"refresh_rates"'));
+  assert.equal(refreshes.length, 1, devOutput);
+  assert.equal(JSON.parse(refreshes[0]).status, "stored");
   for (const secret of ["test-token", "pk_test_1", "pk_wrong", "1335 E 103rd"]) {
-    assert.ok(!lines.join("\n").includes(secret), secret);
+    assert.ok(![...lines, ...refreshes].join("\n").includes(secret), secret);
   }
 });

@@ -20,7 +20,7 @@ describe("callers", () => {
     expect(r.status).toBe(200);
     expect(r.headers["access-control-allow-origin"]).toBe(ORIGIN);
     expect(r.headers["vary"]).toBe("Origin");
-    expect(r.headers["access-control-expose-headers"]).toBe("Retry-After, x-edgetax-cache");
+    expect(r.headers["access-control-expose-headers"]).toBe("Retry-After, x-edgetax-cache, x-edgetax-source");
     expect(r.headers["x-edgetax-cache"]).toBe("miss");
     expect(r.json.tax.amount_to_collect).toBe(0.93);
     expect((await fakeRequests()).length).toBe(1);

@@ -1,6 +1,6 @@
 // Shared by the workerd tests: calling the Worker, talking to the fake
 // TaxJar, and recording every answer and log line for the secret scans.
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../src/index.js";
 
@@ -65,6 +65,29 @@ export async function record(response) {
     // not JSON (204s)
   }
   return { status: response.status, headers, text, json, response };
+}
+
+/**
+ * Runs the Worker's scheduled handler (the cron trigger) with a fresh
+ * execution context, and waits for its work.
+ */
+export async function runScheduled(envOverride) {
+  const ctx = createExecutionContext();
+  const controller = createScheduledController({ cron: "17 3 * * *", scheduledTime: Date.now() });
+  await worker.scheduled(controller, envOverride ?? env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+/** The account part of the Worker's cache and KV keys (as the Rust side names it). */
+export async function account(apiUrl = FAKE, token = "test-token") {
+  const bytes = new TextEncoder().encode(`${apiUrl}\n${token}`);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Today's UTC day, `YYYY-MM-DD`. */
+export function today() {
+  return new Date().toISOString().slice(0, 10);
 }
 
 /** The fake's control routes. */

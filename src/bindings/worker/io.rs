@@ -1,0 +1,141 @@
+//! The Worker's plain I/O: one upstream attempt with a timeout, the Rate
+//! Limiting binding, the request body, the Cache API, timers and building
+//! a `Response`. No decisions here.
+
+use js_sys::{Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, Request, RequestInit, Response, ResponseInit};
+
+use crate::proxy::cache::STATUS_HEADER;
+use crate::proxy::flow;
+use crate::proxy::upstream::{Outcome, UpstreamRequest};
+use crate::proxy::Reply;
+
+use super::{fetch_request, set_timeout, RateLimiter, WorkerCache, WorkerRuntime};
+
+pub(super) async fn fetch_once(call: &UpstreamRequest, timeout_ms: u32) -> Outcome {
+    let signal = AbortSignal::timeout_with_u32(timeout_ms);
+    let request = match upstream_request(call, &signal) {
+        Ok(request) => request,
+        Err(_) => return Outcome::Failed,
+    };
+    let failed = |signal: &AbortSignal| {
+        if signal.aborted() {
+            Outcome::TimedOut
+        } else {
+            Outcome::Failed
+        }
+    };
+    let response: Response = match fetch_request(&request) {
+        Ok(promise) => match JsFuture::from(promise).await {
+            Ok(value) => value.unchecked_into(),
+            Err(_) => return failed(&signal),
+        },
+        Err(_) => return Outcome::Failed,
+    };
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after").ok().flatten();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(error) => Err(error),
+    };
+    match text {
+        Ok(body) => Outcome::Answered {
+            status,
+            body: body.as_string().unwrap_or_default(),
+            retry_after,
+        },
+        Err(_) => failed(&signal),
+    }
+}
+
+fn upstream_request(call: &UpstreamRequest, signal: &AbortSignal) -> Result<Request, JsValue> {
+    let headers = Headers::new()?;
+    for (name, value) in &call.headers {
+        headers.set(name, value)?;
+    }
+    let init = RequestInit::new();
+    init.set_method(&call.method);
+    init.set_headers(&headers);
+    init.set_signal(Some(signal));
+    if let Some(body) = &call.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    Request::new_with_str_and_init(&call.url, &init)
+}
+
+/// `env.RATE_LIMITER.limit({key})`; a failing binding lets the request by.
+pub(super) async fn binding_allows(limiter: &RateLimiter, key: &str) -> bool {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"key".into(), &key.into());
+    let Ok(promise) = limiter.limit(&options) else {
+        return true;
+    };
+    match JsFuture::from(promise).await {
+        Ok(result) => Reflect::get(&result, &"success".into())
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true),
+        Err(_) => true,
+    }
+}
+
+pub(super) async fn read_body(request: &Request) -> Option<Vec<u8>> {
+    let buffer = JsFuture::from(request.array_buffer().ok()?).await.ok()?;
+    Some(Uint8Array::new(&buffer).to_vec())
+}
+
+pub(super) async fn cache_get(cache: &WorkerCache, url: &str) -> Option<Reply> {
+    let found = JsFuture::from(cache.lookup(url).ok()?).await.ok()?;
+    if found.is_undefined() || found.is_null() {
+        return None;
+    }
+    let response: Response = found.unchecked_into();
+    let status = response.headers().get(STATUS_HEADER).ok().flatten();
+    let body = JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()?;
+    Some(flow::from_cache(status.as_deref(), body))
+}
+
+/// Stores an answer after the response is sent (`waitUntil`).
+pub(super) fn cache_put(
+    runtime: &WorkerRuntime,
+    cache: &WorkerCache,
+    url: &str,
+    ttl: u32,
+    status: u16,
+    body: &str,
+) {
+    let stored = Reply {
+        status: 200,
+        headers: flow::stored_headers(ttl, status),
+        body: Some(body.to_owned()),
+    };
+    let Ok(response) = to_response(&stored) else {
+        return;
+    };
+    if let Ok(promise) = cache.put(url, &response) {
+        let _ = runtime.wait_until(&promise);
+    }
+}
+
+pub(super) fn sleep_promise(ms: u32) -> Promise {
+    Promise::new(&mut |resolve, _reject| {
+        let _ = set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
+    })
+}
+
+pub(super) fn to_response(reply: &Reply) -> Result<Response, JsValue> {
+    let headers = Headers::new()?;
+    for (name, value) in &reply.headers {
+        headers.append(name, value)?;
+    }
+    let init = ResponseInit::new();
+    init.set_status(reply.status);
+    init.set_headers(&headers);
+    Response::new_with_opt_str_and_init(reply.body.as_deref(), &init)
+}

@@ -1,0 +1,687 @@
+// <edgetax-estimate>: the sales tax of a cart, live, as a framework-free
+// custom element. Shipped in the npm package as `edgetax/widget`
+// (pkg/widget/edgetax-estimate.js); it imports the package itself by the
+// relative path "../edgetax.js", so it works from pkg/widget/ and from any
+// static folder that serves the package with a widget/ folder inside.
+//
+//   <script type="module">
+//     import "edgetax/widget";           // or "/pkg/widget/edgetax-estimate.js"
+//   </script>
+//   <edgetax-estimate api-url="https://tax.example.com" nexus-regions="fetch"></edgetax-estimate>
+//   document.querySelector("edgetax-estimate").cart = { to_zip: "90002", ... };
+//
+// Money is never float arithmetic here: every figure shown is a decimal string
+// of the Estimate, and the order total is added in integer cents.
+
+import init, { Estimator } from "../edgetax.js";
+
+let initializing = null;
+
+/**
+ * Initializes the edgetax wasm once (safe to call any number of times, and
+ * after the page initialized the package itself).
+ */
+export function initEdgetax() {
+  initializing ??= Promise.resolve()
+    .then(() => init())
+    .then(() => undefined)
+    .catch((err) => {
+      initializing = null;
+      throw err;
+    });
+  return initializing;
+}
+
+const TAG = "edgetax-estimate";
+const DEFAULT_DEBOUNCE_MS = 250;
+const DEFAULT_CURRENCY = "USD";
+
+/** Error codes that describe the cart itself: retrying cannot help. */
+const CART_CODES = new Set([
+  "missing_field", "invalid_zip", "invalid_state", "invalid_country", "invalid_amount",
+  "invalid_quantity", "duplicate_line_id", "discount_exceeds_amount", "invalid_exemption_type",
+  "too_many_line_items", "invalid_type", "invalid_value",
+]);
+
+// ---- money ---------------------------------------------------------------
+
+/** A decimal string ("-12.5", "3", "0.125") as integer cents, half away from zero. */
+export function toCents(value) {
+  const text = String(value ?? "").trim();
+  const m = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text);
+  if (!m || (m[2] === "" && (m[3] ?? "") === "")) throw new TypeError(`not a decimal amount: "${text}"`);
+  const negative = m[1] === "-";
+  const frac = (m[3] ?? "").padEnd(3, "0");
+  let cents = BigInt(m[2] || "0") * 100n + BigInt(frac.slice(0, 2));
+  if (Number(frac[2]) >= 5) cents += 1n;
+  return negative ? -cents : cents;
+}
+
+/** Integer cents as a decimal string with two places ("-0.05"). */
+export function fromCents(cents) {
+  const negative = cents < 0n;
+  const abs = negative ? -cents : cents;
+  const text = `${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+  return negative ? `-${text}` : text;
+}
+
+// ---- template --------------------------------------------------------------
+
+const STYLE = `
+:host {
+  all: initial;
+  display: block;
+  contain: content;
+  box-sizing: border-box;
+  font-family: var(--edgetax-font-family, system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif);
+  font-size: var(--edgetax-font-size, 14px);
+  line-height: 1.45;
+  color: var(--edgetax-color, #1c2433);
+  -webkit-font-smoothing: antialiased;
+}
+:host([hidden]) { display: none; }
+*, *::before, *::after { box-sizing: inherit; }
+[hidden] { display: none !important; }
+
+.card {
+  background: var(--edgetax-background, #ffffff);
+  border: 1px solid var(--edgetax-border-color, #e4e7ec);
+  border-radius: var(--edgetax-radius, 12px);
+  padding: var(--edgetax-padding, 16px 18px);
+}
+header {
+  display: flex;
+  align-items: center;
+  justify-content: space-between;
+  gap: 8px;
+  margin: 0 0 10px;
+}
+h2 {
+  margin: 0;
+  font: inherit;
+  font-weight: 650;
+  font-size: 1em;
+  letter-spacing: 0.01em;
+}
+.badges { display: flex; flex-wrap: wrap; gap: 6px; justify-content: flex-end; }
+.badge {
+  display: inline-flex;
+  align-items: center;
+  gap: 4px;
+  padding: 2px 8px;
+  border-radius: 999px;
+  font-size: 0.78em;
+  font-weight: 600;
+  line-height: 1.5;
+  white-space: nowrap;
+  background: var(--edgetax-badge-background, #eef2ff);
+  color: var(--edgetax-badge-color, #3730a3);
+}
+.badge.no-nexus {
+  background: var(--edgetax-badge-muted-background, #f2f4f7);
+  color: var(--edgetax-badge-muted-color, #475467);
+}
+.badge.exempt {
+  background: var(--edgetax-badge-success-background, #ecfdf3);
+  color: var(--edgetax-badge-success-color, #067647);
+}
+ul { list-style: none; margin: 0; padding: 0; }
+.row, li {
+  display: flex;
+  align-items: baseline;
+  justify-content: space-between;
+  gap: 12px;
+  padding: 5px 0;
+}
+.label { min-width: 0; overflow-wrap: anywhere; }
+.qty { color: var(--edgetax-muted-color, #667085); }
+.sub {
+  display: block;
+  font-size: 0.85em;
+  color: var(--edgetax-muted-color, #667085);
+}
+.amount {
+  font-variant-numeric: tabular-nums;
+  white-space: nowrap;
+  text-align: right;
+}
+.lines { border-bottom: 1px dashed var(--edgetax-border-color, #e4e7ec); padding-bottom: 4px; margin-bottom: 4px; }
+.totals { border-top: 1px solid var(--edgetax-border-color, #e4e7ec); margin-top: 6px; padding-top: 6px; }
+.total-tax { font-weight: 600; }
+.grand {
+  font-weight: 700;
+  font-size: var(--edgetax-total-font-size, 1.2em);
+  padding-top: 8px;
+}
+.note {
+  margin: 8px 0 0;
+  font-size: 0.85em;
+  color: var(--edgetax-muted-color, #667085);
+}
+.note:empty { display: none; }
+.skeleton {
+  display: inline-block;
+  width: 4.5em;
+  height: 0.9em;
+  vertical-align: -0.05em;
+  border-radius: 4px;
+  background: linear-gradient(90deg,
+    var(--edgetax-skeleton-color, #eaecf0) 0%,
+    var(--edgetax-skeleton-highlight, #f5f6f8) 50%,
+    var(--edgetax-skeleton-color, #eaecf0) 100%);
+  background-size: 200% 100%;
+  animation: shimmer 1.1s ease-in-out infinite;
+}
+.grand .skeleton { width: 6em; height: 1em; }
+@keyframes shimmer { from { background-position: 100% 0; } to { background-position: -100% 0; } }
+@media (prefers-reduced-motion: reduce) { .skeleton { animation: none; } }
+
+.message {
+  margin: 0;
+  color: var(--edgetax-muted-color, #667085);
+}
+.error {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 10px 12px;
+  padding: 12px;
+  border-radius: calc(var(--edgetax-radius, 12px) - 4px);
+  background: var(--edgetax-error-background, #fef3f2);
+  color: var(--edgetax-error-color, #b42318);
+}
+.error svg { flex: none; width: 20px; height: 20px; }
+.error-text { flex: 1 1 12em; min-width: 0; }
+.error-title { margin: 0; font-weight: 600; }
+.error-detail { margin: 2px 0 0; font-size: 0.9em; opacity: 0.85; }
+.error-detail:empty { display: none; }
+button {
+  all: unset;
+  box-sizing: border-box;
+  cursor: pointer;
+  padding: 6px 14px;
+  border-radius: 8px;
+  font: inherit;
+  font-weight: 600;
+  font-size: 0.92em;
+  background: var(--edgetax-button-background, #b42318);
+  color: var(--edgetax-button-color, #ffffff);
+}
+button:hover { filter: brightness(1.08); }
+button:focus-visible { outline: 2px solid var(--edgetax-focus-color, #2e90fa); outline-offset: 2px; }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+`;
+
+const TEMPLATE = `
+<section class="card" part="container" aria-busy="false" aria-labelledby="title">
+  <header part="header">
+    <h2 id="title" part="title"><slot name="title">Sales tax</slot></h2>
+    <span class="badges" part="badges"></span>
+  </header>
+  <div class="figures" part="figures">
+    <ul class="lines" part="lines" aria-label="Tax per item"></ul>
+    <div class="row shipping" part="row shipping-row">
+      <span class="label">Shipping tax</span><span class="amount" data-amount="shipping"></span>
+    </div>
+    <div class="totals" part="totals" aria-live="polite" aria-atomic="true">
+      <div class="row total-tax" part="row total-tax-row">
+        <span class="label">Total tax</span><span class="amount" data-amount="tax"></span>
+      </div>
+      <div class="row grand" part="row order-total-row">
+        <span class="label">Order total</span><span class="amount" data-amount="total"></span>
+      </div>
+      <span class="sr-only" data-status></span>
+    </div>
+    <p class="note" part="note"></p>
+  </div>
+  <p class="message" part="message" hidden></p>
+  <div class="error" part="error" role="alert" hidden>
+    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true"><path fill-rule="evenodd" d="M10 18a8 8 0 1 0 0-16 8 8 0 0 0 0 16Zm0-12a1 1 0 0 1 1 1v3.5a1 1 0 1 1-2 0V7a1 1 0 0 1 1-1Zm0 8.75a1.1 1.1 0 1 0 0-2.2 1.1 1.1 0 0 0 0 2.2Z"/></svg>
+    <div class="error-text">
+      <p class="error-title" part="error-message"></p>
+      <p class="error-detail" part="error-detail"></p>
+    </div>
+    <button type="button" part="retry-button">Retry</button>
+  </div>
+</section>
+`;
+
+// ---- the element -------------------------------------------------------------
+
+function regionsAttribute(value) {
+  const text = (value ?? "").trim();
+  if (!text) return undefined;
+  if (text === "fetch") return "fetch";
+  // Also accepted: a list such as "US-CA, US-NY, CA-ON".
+  return text.split(/[\s,]+/).filter(Boolean).map((entry) => {
+    const [country, region] = entry.toUpperCase().split("-");
+    return region ? { country_code: country, region_code: region } : { country_code: country };
+  });
+}
+
+function isAbort(err) {
+  return err?.name === "AbortError";
+}
+
+/** What a shopper reads for an error: [title, detail]. */
+function describe(error) {
+  const code = error?.code;
+  const field = error?.field ?? "";
+  const status = error?.status;
+  if (CART_CODES.has(code)) {
+    if (field === "to_zip") {
+      return [code === "missing_field" ? "Enter a ZIP or postal code to see tax." : "Check the ZIP or postal code to see tax.", ""];
+    }
+    if (field === "to_state") return ["Choose a state or province to see tax.", ""];
+    if (field === "to_country") return ["Choose a country to see tax.", ""];
+    if (code === "discount_exceeds_amount") return ["The discount is larger than the order.", ""];
+    if (code === "too_many_line_items") return ["Too many items to estimate tax.", ""];
+    return ["Tax can't be estimated for this cart.", error?.message ?? ""];
+  }
+  switch (code) {
+    case "missing_estimator":
+      return ["Tax isn't set up on this page.", error.message];
+    case "network_error":
+      return ["We couldn't reach the tax service.", "Check your connection and try again."];
+    case "timeout":
+      return ["The tax service took too long to answer.", "Try again in a moment."];
+    case "unauthorized":
+      return ["The tax service refused this store's credentials.", "The store's tax setup needs attention."];
+    case "upstream_unparseable":
+      return ["The tax service sent an answer we couldn't read.", "Try again in a moment."];
+    case "upstream_error":
+      if (status === 429) return ["Too many tax requests right now.", "Wait a moment, then try again."];
+      if (status >= 500) return ["The tax service is unavailable right now.", "Try again in a moment."];
+      return ["Tax couldn't be calculated for this order.", error?.detail ?? error?.message ?? ""];
+    default:
+      return ["Tax couldn't be calculated.", error?.message ?? String(error)];
+  }
+}
+
+export class EdgetaxEstimateElement extends HTMLElement {
+  static get observedAttributes() {
+    return ["api-url", "nexus-regions", "currency", "debounce-ms", "locale"];
+  }
+
+  #els;
+  #estimator = null;
+  #own = null;
+  #cart = null;
+  #timer = 0;
+  #controller = null;
+  #seq = 0;
+  #estimate = null;
+  #error = null;
+  #status = "idle";
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    root.innerHTML = `<style>${STYLE}</style>${TEMPLATE}`;
+    const $ = (sel) => root.querySelector(sel);
+    this.#els = {
+      card: $(".card"),
+      badges: $(".badges"),
+      figures: $(".figures"),
+      lines: $(".lines"),
+      shippingRow: $(".shipping"),
+      shipping: $('[data-amount="shipping"]'),
+      tax: $('[data-amount="tax"]'),
+      total: $('[data-amount="total"]'),
+      status: $("[data-status]"),
+      note: $(".note"),
+      message: $(".message"),
+      error: $(".error"),
+      errorTitle: $(".error-title"),
+      errorDetail: $(".error-detail"),
+      retry: $("button"),
+    };
+    this.#els.retry.addEventListener("click", () => this.retry());
+  }
+
+  connectedCallback() {
+    // Properties set before the element was upgraded shadow the accessors.
+    for (const name of ["estimator", "cart"]) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
+    this.#render();
+    if (this.#cart && !this.#estimate && !this.#timer && !this.#controller) this.#schedule(0);
+  }
+
+  disconnectedCallback() {
+    clearTimeout(this.#timer);
+    this.#timer = 0;
+    this.#controller?.abort();
+    this.#controller = null;
+    this.#seq++;
+    if (this.#status === "loading") this.#status = "idle";
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue) return;
+    if (name === "api-url" || name === "nexus-regions") {
+      this.#own?.free();
+      this.#own = null;
+      if (!this.#estimator && this.#cart) this.#schedule(0);
+    } else if (name === "currency" || name === "locale") {
+      this.#render();
+    }
+  }
+
+  /** The `Estimator` to use; when unset, one is built from `api-url`. */
+  get estimator() {
+    return this.#estimator;
+  }
+
+  set estimator(value) {
+    this.#estimator = value ?? null;
+    if (this.#cart) this.#schedule(0);
+  }
+
+  /** The cart (in TaxJar's field names). Assign a new object to re-estimate. */
+  get cart() {
+    return this.#cart;
+  }
+
+  set cart(value) {
+    this.#cart = value ?? null;
+    this.#schedule(this.debounceMs);
+  }
+
+  /** The Estimate shown (for the current cart), or null. */
+  get estimate() {
+    return this.#status === "ready" ? this.#estimate : null;
+  }
+
+  /** The error shown, or null. */
+  get error() {
+    return this.#status === "error" || this.#status === "invalid" ? this.#error : null;
+  }
+
+  /** "idle" (no cart), "loading", "ready", "invalid" (the cart can't be estimated yet) or "error". */
+  get status() {
+    return this.#status;
+  }
+
+  /** Items − discounts + shipping + tax, as a decimal string, or null. */
+  get orderTotal() {
+    const e = this.estimate;
+    return e ? fromCents(toCents(e.order_total_amount) + toCents(e.amount_to_collect)) : null;
+  }
+
+  get debounceMs() {
+    const raw = this.getAttribute("debounce-ms");
+    const n = raw === null || raw.trim() === "" ? NaN : Number(raw);
+    return Number.isFinite(n) && n >= 0 ? n : DEFAULT_DEBOUNCE_MS;
+  }
+
+  set debounceMs(value) {
+    this.setAttribute("debounce-ms", String(value));
+  }
+
+  get currency() {
+    return (this.getAttribute("currency") || DEFAULT_CURRENCY).toUpperCase();
+  }
+
+  set currency(value) {
+    this.setAttribute("currency", value);
+  }
+
+  /** Estimates the current cart now (no debounce). */
+  refresh() {
+    if (!this.#cart) return;
+    this.#schedule(0);
+  }
+
+  /** Same as `refresh()`: what the Retry button does. */
+  retry() {
+    this.refresh();
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  #isEmpty(cart) {
+    if (!cart) return true;
+    const lines = cart.line_items;
+    return (lines === undefined || lines === null || (Array.isArray(lines) && lines.length === 0))
+      && (cart.amount === undefined || cart.amount === null || cart.amount === "");
+  }
+
+  #schedule(delay) {
+    clearTimeout(this.#timer);
+    this.#timer = 0;
+    // Whatever is in flight is for an older cart: abort it, drop its answer.
+    this.#controller?.abort();
+    this.#controller = null;
+    this.#seq++;
+    if (this.#isEmpty(this.#cart)) {
+      this.#status = "idle";
+      this.#estimate = null;
+      this.#error = null;
+      this.#render();
+      return;
+    }
+    this.#status = "loading";
+    this.#render();
+    if (!this.isConnected) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = 0;
+      this.#run();
+    }, delay);
+  }
+
+  #resolveEstimator() {
+    if (this.#estimator) return this.#estimator;
+    if (this.#own) return this.#own;
+    const apiUrl = this.getAttribute("api-url");
+    if (!apiUrl) {
+      const err = new Error(`<${TAG}> needs an \`estimator\` property or an \`api-url\` attribute`);
+      err.code = "missing_estimator";
+      err.field = null;
+      throw err;
+    }
+    this.#own = new Estimator({ apiUrl, nexusRegions: regionsAttribute(this.getAttribute("nexus-regions")) });
+    return this.#own;
+  }
+
+  async #run() {
+    const cart = this.#cart;
+    const controller = new AbortController();
+    this.#controller = controller;
+    const seq = ++this.#seq;
+    try {
+      await initEdgetax();
+      const estimator = this.#resolveEstimator();
+      const estimate = await estimator.estimate(cart, { signal: controller.signal });
+      if (seq !== this.#seq || controller.signal.aborted) return; // a late answer for an older cart
+      this.#controller = null;
+      this.#estimate = estimate;
+      this.#error = null;
+      this.#status = "ready";
+      this.#render();
+      this.dispatchEvent(new CustomEvent("edgetax:estimate", { detail: estimate, bubbles: true, composed: true }));
+    } catch (error) {
+      if (seq !== this.#seq || controller.signal.aborted || isAbort(error)) return;
+      this.#controller = null;
+      this.#error = error;
+      this.#status = CART_CODES.has(error?.code) ? "invalid" : "error";
+      this.#render();
+      this.dispatchEvent(new CustomEvent("edgetax:error", { detail: error, bubbles: true, composed: true }));
+    }
+  }
+
+  #formatter() {
+    const locale = this.getAttribute("locale") || this.closest("[lang]")?.getAttribute("lang") || undefined;
+    try {
+      return new Intl.NumberFormat(locale, { style: "currency", currency: this.currency });
+    } catch {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency: DEFAULT_CURRENCY });
+    }
+  }
+
+  #percent(rate) {
+    const n = Number(rate);
+    if (!Number.isFinite(n) || n === 0) return "";
+    const locale = this.getAttribute("locale") || this.closest("[lang]")?.getAttribute("lang") || undefined;
+    return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 3 }).format(n);
+  }
+
+  #lineLabel(line, input) {
+    if (line.id === "handling-fee") return { name: "Handling", qty: "" };
+    if (line.id === "amount") return { name: "Order", qty: "" };
+    const name = input?.description || input?.product_identifier || `Item ${line.id}`;
+    const q = Number(input?.quantity ?? 1);
+    return { name, qty: Number.isFinite(q) && q !== 1 ? `× ${input.quantity}` : "" };
+  }
+
+  #cartLines() {
+    const cart = this.#cart ?? {};
+    const lines = Array.isArray(cart.line_items)
+      ? cart.line_items.map((l, i) => ({ id: String(l?.id ?? i + 1), input: l }))
+      : [{ id: "amount", input: null }];
+    if (cart.handling_fee !== undefined && cart.handling_fee !== null && Number(cart.handling_fee) !== 0) {
+      lines.push({ id: "handling-fee", input: null });
+    }
+    return lines;
+  }
+
+  #render() {
+    const els = this.#els;
+    const status = this.#status;
+    const loading = status === "loading";
+    els.card.setAttribute("aria-busy", String(loading));
+    els.card.dataset.status = status;
+    els.figures.hidden = !(loading || status === "ready");
+    els.message.hidden = !(status === "idle" || status === "invalid");
+    els.error.hidden = status !== "error";
+
+    if (status === "idle") {
+      els.message.textContent = "Add something to your cart to see tax.";
+    } else if (status === "invalid") {
+      els.message.textContent = describe(this.#error)[0];
+    } else if (status === "error") {
+      const [title, detail] = describe(this.#error);
+      els.errorTitle.textContent = title;
+      els.errorDetail.textContent = detail;
+      els.retry.hidden = this.#error?.code === "missing_estimator";
+    }
+    this.#renderBadges(status === "ready" ? this.#estimate : null);
+    if (loading) this.#renderLoading();
+    else if (status === "ready") this.#renderEstimate(this.#estimate);
+  }
+
+  #renderBadges(estimate) {
+    const badges = [];
+    if (estimate) {
+      if (estimate.source === "exempt") {
+        badges.push(["exempt", "Tax exempt", "This order is exempt from sales tax"]);
+      } else if (!estimate.has_nexus) {
+        badges.push(["no-nexus", "No nexus", "The store doesn't collect sales tax for this destination"]);
+      }
+      if (estimate.estimated) {
+        badges.push(["estimated", "Estimate", "An estimate from published rates, not a TaxJar calculation"]);
+      }
+    }
+    this.#els.badges.replaceChildren(...badges.map(([kind, text, title]) => {
+      const span = document.createElement("span");
+      span.className = `badge ${kind}`;
+      span.setAttribute("part", `badge badge-${kind}`);
+      span.title = title;
+      span.textContent = text;
+      return span;
+    }));
+  }
+
+  #skeleton() {
+    const s = document.createElement("span");
+    s.className = "skeleton";
+    s.setAttribute("aria-hidden", "true");
+    s.setAttribute("part", "skeleton");
+    return s;
+  }
+
+  #lineItem(label, amount, sub) {
+    const li = document.createElement("li");
+    li.setAttribute("part", "line");
+    const left = document.createElement("span");
+    left.className = "label";
+    left.setAttribute("part", "line-label");
+    left.append(label.name);
+    if (label.qty) {
+      const qty = document.createElement("span");
+      qty.className = "qty";
+      qty.textContent = ` ${label.qty}`;
+      left.append(qty);
+    }
+    if (sub) {
+      const small = document.createElement("span");
+      small.className = "sub";
+      small.setAttribute("part", "line-detail");
+      small.textContent = sub;
+      left.append(small);
+    }
+    const right = document.createElement("span");
+    right.className = "amount";
+    right.setAttribute("part", "line-tax");
+    if (typeof amount === "string") right.textContent = amount;
+    else right.append(amount);
+    li.append(left, right);
+    return li;
+  }
+
+  #renderLoading() {
+    const els = this.#els;
+    els.lines.replaceChildren(...this.#cartLines().map(({ id, input }) =>
+      this.#lineItem(this.#lineLabel({ id }, input), this.#skeleton(), "")));
+    els.shippingRow.hidden = false;
+    els.shipping.replaceChildren(this.#skeleton());
+    els.tax.replaceChildren(this.#skeleton());
+    els.total.replaceChildren(this.#skeleton());
+    els.status.textContent = "Calculating tax…";
+    els.note.textContent = "";
+  }
+
+  #renderEstimate(e) {
+    const els = this.#els;
+    const money = this.#formatter();
+    const fmt = (decimal) => money.format(fromCents(toCents(decimal)));
+    const inputs = new Map(this.#cartLines().map((l) => [l.id, l.input]));
+    els.lines.replaceChildren(...e.line_items.map((line) => {
+      const details = [];
+      if (toCents(line.discount) !== 0n) details.push(`${fmt(line.discount)} off`);
+      const pct = this.#percent(line.combined_tax_rate);
+      if (pct && toCents(line.tax_collectable) !== 0n) details.push(`${pct} tax`);
+      else if (e.has_nexus && e.source !== "exempt" && toCents(line.taxable_amount) === 0n && toCents(line.amount) !== 0n) details.push("not taxable");
+      const li = this.#lineItem(this.#lineLabel(line, inputs.get(line.id)), fmt(line.tax_collectable), details.join(" · "));
+      li.dataset.lineId = line.id;
+      li.querySelector(".amount").dataset.amount = "line";
+      return li;
+    }));
+    els.shippingRow.hidden = false;
+    els.shipping.textContent = fmt(e.shipping.tax_collectable);
+    els.tax.textContent = fmt(e.amount_to_collect);
+    els.total.textContent = money.format(this.orderTotal);
+    els.status.textContent = "";
+    const where = [this.#cart?.to_state, this.#cart?.to_country].filter(Boolean).join(", ");
+    if (e.source === "exempt") {
+      els.note.textContent = `Tax-exempt order${e.exemption_type ? ` (${e.exemption_type})` : ""}: no sales tax is charged.`;
+    } else if (!e.has_nexus) {
+      els.note.textContent = `This store doesn't collect sales tax for ${where || "this destination"}.`;
+    } else {
+      const pct = this.#percent(e.rate);
+      els.note.textContent = [pct && `Rate ${pct}`, where && `shipping to ${where}`, e.freight_taxable && "shipping is taxable"]
+        .filter(Boolean).join(" · ");
+    }
+  }
+}
+
+if (!customElements.get(TAG)) customElements.define(TAG, EdgetaxEstimateElement);
+
+export default EdgetaxEstimateElement;
