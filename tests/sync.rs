@@ -963,18 +963,22 @@ fn csv_export_in_taxjars_import_format() {
     .unwrap();
     let csv = export_csv(&[t, r]);
     let rows: Vec<&str> = csv.split("\r\n").collect();
-    assert_eq!(rows[0], "provider,transaction_type,transaction_id,transaction_reference_id,completed_at,\
-from_street,from_city,from_state,from_zip,from_country,to_street,to_city,to_state,to_zip,to_country,\
-total_sale,shipping,sales_tax,exemption_type");
+    assert_eq!(
+        rows[0],
+        "provider,order_id,transaction_type,transaction_reference_id,completed_at,customer_name,\
+shiptostreet,shiptocity,shiptostate,shiptozip,shiptocountrycode,\
+from_street,from_city,from_state,from_zip,from_country,\
+shipping_amount,handling_amount,discount_amount,total_sale,sales_tax"
+    );
     assert_eq!(
         rows[1],
-        "api,Order,1001,,2015-05-14,9500 Gilman Drive,La Jolla,CA,92093,US,\
-\"123 Palm Grove Ln, Apt \"\"B\"\"\",Los Angeles,CA,90002,US,20.00,5.00,1.35,"
+        "api,1001,Order,,2015-05-14,,\"123 Palm Grove Ln, Apt \"\"B\"\"\",Los Angeles,CA,90002,US,\
+9500 Gilman Drive,La Jolla,CA,92093,US,5.00,,0.00,20.00,1.35"
     );
     assert_eq!(
         rows[2],
-        "api,Refund,1001-refund,1001,2015-06-01,9500 Gilman Drive,La Jolla,CA,92093,US,\
-\"123 Palm Grove Ln, Apt \"\"B\"\"\",Los Angeles,CA,90002,US,-20.00,-5.00,-1.35,"
+        "api,1001-refund,Refund,1001,2015-06-01,,\"123 Palm Grove Ln, Apt \"\"B\"\"\",Los Angeles,CA,90002,US,\
+9500 Gilman Drive,La Jolla,CA,92093,US,-5.00,,0.00,-20.00,-1.35"
     );
     assert_eq!((rows.len(), rows[3]), (4, ""));
 }

@@ -9,6 +9,7 @@
 use js_sys::{Error as JsError, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::cart::Cart;
 use crate::error::{Code, Error};
@@ -88,6 +89,22 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .ok()
         .and_then(|text| JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
+}
+
+/// An optional function-valued option (`onLog`, `now`): absent, null, or a
+/// function; anything else is an `invalid_type` error naming it.
+pub fn function_option(options: &JsValue, name: &str) -> Result<Option<js_sys::Function>, Error> {
+    let value = Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    value.dyn_into::<js_sys::Function>().map(Some).map_err(|_| {
+        Error::field(
+            Code::InvalidType,
+            name,
+            format!("{name} must be a function"),
+        )
+    })
 }
 
 /// Core result → JS result.

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
-use super::convert::{cart_from_js, from_js, js_error, json_text, to_js};
+use super::convert::{cart_from_js, from_js, function_option, js_error, json_text, to_js};
 use super::transport::{abort_reason, send, session_storage, wait, Saved, STORAGE_PREFIX};
 use crate::cart::Cart;
 use crate::error::{Code, Error};
@@ -113,20 +113,6 @@ fn number_option(value: Option<f64>, default: f64, field: &str) -> Result<f64, E
             format!("{v} must be a number ≥ 0"),
         )),
     }
-}
-
-fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
-    let value = Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value.dyn_into::<Function>().map(Some).map_err(|_| {
-        Error::field(
-            Code::InvalidType,
-            name,
-            format!("{name} must be a function"),
-        )
-    })
 }
 
 #[wasm_bindgen]

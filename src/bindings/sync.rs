@@ -6,15 +6,14 @@
 use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::convert::{from_js, js_error, js_result, to_js};
+use super::convert::{from_js, function_option, js_error, js_result, to_js};
 use super::transport::fetch_error;
 use crate::error::{Code, Error};
 use crate::model::transactions::TransactionRequest;
@@ -432,20 +431,6 @@ struct Inner {
 #[wasm_bindgen]
 pub struct TransactionSync {
     inner: Rc<Inner>,
-}
-
-fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
-    let value = Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value.dyn_into::<Function>().map(Some).map_err(|_| {
-        Error::field(
-            Code::InvalidType,
-            name,
-            format!("{name} must be a function"),
-        )
-    })
 }
 
 fn record_arg(record: Option<JsValue>) -> Result<Option<SyncRecord>, Error> {

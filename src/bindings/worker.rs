@@ -1,6 +1,7 @@
 //! The Cloudflare Worker's JS face: `new WorkerProxy(env)` once per
 //! isolate, then `await proxy.handle(request, runtime)` per request, and
-//! `await proxy.refreshRates(runtime)` from the scheduled handler.
+//! `await proxy.refreshRates(runtime)` from the scheduled handler, and
+//! `await proxy.syncMessage(body, attempts, runtime)` per queue message.
 //!
 //! Only I/O lives here (and in `worker/io.rs`, `worker/rates.rs`):
 //! reading the request, the Rate Limiting binding, the Cache API, KV,
@@ -9,6 +10,7 @@
 
 mod io;
 mod rates;
+mod sync;
 
 use io::{binding_allows, cache_get, cache_put, fetch_once, read_body, sleep_promise, to_response};
 
@@ -26,6 +28,7 @@ use crate::proxy::config::{Config, VARS};
 use crate::proxy::flow::{self, Admitted, Front, Head, Prepared};
 use crate::proxy::log::{CacheStatus, LogEntry};
 use crate::proxy::ratelimit::TokenBuckets;
+use crate::proxy::route::Kind;
 use crate::proxy::upstream::{retry_delay_ms, should_retry, Outcome, UpstreamRequest};
 use crate::proxy::{Matched, Reply};
 
@@ -59,6 +62,19 @@ export interface WorkerEnv {
   OFFLINE_FOR_SERVERS?: string;
   /** Default "false": "true" serves /sales_tax, /v1/sales_tax, /tax_categories, /locations/... */
   LEGACY_ROUTES?: string;
+  /** Default "true": "false" answers /sync/*, /v2/transactions/* and /v2/customers* with 503. */
+  REPORTING_ENABLED?: string;
+}
+
+/** A Queue producer binding (`env.SYNC_QUEUE`). */
+export interface WorkerQueue {
+  sendBatch(messages: { body: unknown }[]): Promise<void>;
+}
+
+/** Where sync records are kept (`env.SYNC_STATE`, a KV namespace). */
+export interface WorkerSyncState {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string): Promise<void>;
 }
 
 /** Where summary rates are kept (a Workers KV namespace). */
@@ -88,6 +104,10 @@ export interface WorkerRuntime {
   rateLimiter?: WorkerRateLimiter;
   /** `env.RATES`, if bound; else summary rates are kept in `cache`. */
   rates?: WorkerRates;
+  /** `env.SYNC_QUEUE`: where /sync/* queues orders and refunds. */
+  syncQueue?: WorkerQueue;
+  /** `env.SYNC_STATE`: sync records, by transaction id. */
+  syncState?: WorkerSyncState;
 }
 "#;
 
@@ -204,6 +224,21 @@ impl WorkerProxy {
         })
     }
 
+    /// The queue consumer's work on one message of `SYNC_QUEUE` (its `body`
+    /// and `attempts`): resolves to `undefined` when done (ack it), or to
+    /// the seconds to wait before retrying it. Never rejects.
+    #[wasm_bindgen(js_name = syncMessage, unchecked_return_type = "Promise<number | undefined>")]
+    pub fn sync_message(&self, body: JsValue, attempts: u32, runtime: WorkerRuntime) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let delay = match &state.config {
+                Ok(config) => sync::process(config, &body, attempts, &runtime).await,
+                Err(_) => Some(crate::proxy::sync::retry_delay_seconds(attempts)),
+            };
+            Ok(delay.map_or(JsValue::UNDEFINED, JsValue::from))
+        })
+    }
+
     /// The scheduled handler's job: fetches `/v2/summary_rates` with the
     /// token and keeps it (in `runtime.rates`, else `runtime.cache`) for
     /// backup estimates. Never rejects: resolves to the report line, which
@@ -285,6 +320,10 @@ async fn admit(
         },
         None => Vec::new(),
     };
+    if admitted.matched.route.kind == Kind::Sync {
+        let reply = sync::enqueue(config, admitted, &bytes, runtime).await;
+        return finish(reply, CacheStatus::None);
+    }
     let prepared = match flow::prepare(config, admitted, &bytes) {
         Ok(prepared) => prepared,
         Err(reply) => return finish(reply, CacheStatus::None),

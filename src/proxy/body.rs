@@ -26,7 +26,7 @@ pub const SERVER_BODY_LIMIT: usize = 1024 * 1024;
 /// The body limit of a route kind.
 pub fn limit(kind: Kind) -> usize {
     match kind {
-        Kind::Transactions | Kind::Customers => SERVER_BODY_LIMIT,
+        Kind::Transactions | Kind::Customers | Kind::Sync => SERVER_BODY_LIMIT,
         _ => BODY_LIMIT,
     }
 }

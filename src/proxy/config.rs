@@ -19,7 +19,7 @@ pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
 pub const DEFAULT_RATE_LIMIT: u32 = 120;
 
 /// The names of every var the Worker reads, in the order they are checked.
-pub const VARS: [&str; 13] = [
+pub const VARS: [&str; 14] = [
     "TAXJAR_API_URL",
     "TAXJAR_API_TOKEN",
     "PROXY_KEYS",
@@ -33,6 +33,7 @@ pub const VARS: [&str; 13] = [
     "OFFLINE_FALLBACK",
     "OFFLINE_FOR_SERVERS",
     "LEGACY_ROUTES",
+    "REPORTING_ENABLED",
 ];
 
 /// A proxy key as the Worker keeps it: only its SHA-256, so a key is never
@@ -101,6 +102,9 @@ pub struct Config {
     /// Whether the original Smart Sales Tax API routes are served (see
     /// [`super::legacy`]).
     pub legacy_routes: bool,
+    /// `false` answers the transaction, customer and `/sync/*` routes with
+    /// 503 (the guide's reporting toggle).
+    pub reporting_enabled: bool,
 }
 
 impl Default for Config {
@@ -119,6 +123,7 @@ impl Default for Config {
             offline_fallback: true,
             offline_for_servers: false,
             legacy_routes: false,
+            reporting_enabled: true,
         }
     }
 }
@@ -180,6 +185,7 @@ impl Config {
             offline_fallback: flag(get("OFFLINE_FALLBACK"), "OFFLINE_FALLBACK", true)?,
             offline_for_servers: flag(get("OFFLINE_FOR_SERVERS"), "OFFLINE_FOR_SERVERS", false)?,
             legacy_routes: flag(get("LEGACY_ROUTES"), "LEGACY_ROUTES", false)?,
+            reporting_enabled: flag(get("REPORTING_ENABLED"), "REPORTING_ENABLED", true)?,
         })
     }
 

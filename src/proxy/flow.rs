@@ -142,6 +142,13 @@ pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> 
     if matched.route.kind == Kind::Taxes && !config.calculations_enabled {
         return done(Reply::error(503, "calculations disabled"));
     }
+    let reporting = matches!(
+        matched.route.kind,
+        Kind::Transactions | Kind::Customers | Kind::Sync
+    );
+    if reporting && !config.reporting_enabled {
+        return done(Reply::error(503, "reporting disabled"));
+    }
     if matched.route.kind == Kind::LegacySalesTax {
         if let Err(reply) = legacy::check_query_length(head.url) {
             return done(reply);

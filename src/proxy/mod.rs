@@ -20,6 +20,7 @@
 //! | backup | [`offline`] | when a tax request gets a backup estimate, and its body |
 //! | rates | [`rates`] | summary rates kept for backup estimates (scheduled refresh) |
 //! | log | [`log`] | one JSON line per request, without secrets or addresses |
+//! | sync | [`sync`] | `/sync/*` bodies → queue jobs, each planned against its record |
 
 pub mod body;
 pub mod cache;
@@ -33,6 +34,7 @@ pub mod ratelimit;
 pub mod rates;
 pub mod reply;
 pub mod route;
+pub mod sync;
 #[cfg(test)]
 mod testing;
 pub mod upstream;

@@ -24,6 +24,10 @@ pub enum Kind {
     Transactions,
     /// Exempt customers: servers only.
     Customers,
+    /// `POST /sync/orders` and `/sync/refunds`: platform orders and
+    /// refunds queued for Transaction Sync (see [`super::sync`]); servers
+    /// only, never sent upstream as such.
+    Sync,
     /// The original `GET /sales_tax` and `/v1/sales_tax` (with
     /// `LEGACY_ROUTES`): a calculation, cached per canonical query.
     LegacySalesTax,
@@ -124,6 +128,8 @@ pub const ROUTES: &[Route] = &[
         false,
         Kind::Customers,
     ),
+    route("/sync/orders", &["POST"], &[], false, Kind::Sync),
+    route("/sync/refunds", &["POST"], &[], false, Kind::Sync),
 ];
 
 pub(super) const fn route(

@@ -131,8 +131,8 @@ test("builders reject bad input with code and field", () => {
   ]);
   assert.deepStrictEqual(plan.map((d) => d.action), ["create", "update"]);
   const csv = exportCsv([orderTransaction(order("c1", { to_street: 'Main St, "B"' }))]);
-  assert.match(csv, /^provider,transaction_type,transaction_id,/);
-  assert.match(csv, /\r\napi,Order,c1,,2024-03-01,.*"Main St, ""B""".*,20\.00,5\.00,1\.35,\r\n$/);
+  assert.match(csv, /^provider,order_id,transaction_type,transaction_reference_id,completed_at,customer_name,shiptostreet,/);
+  assert.match(csv, /\r\napi,c1,Order,,2024-03-01,,"Main St, ""B""",.*,5\.00,,[0-9.-]+,20\.00,1\.35\r\n$/);
   assert.equal(payloadHash({ b: 1, a: 2 }), payloadHash({ a: 2, b: 1 }));
 });
 

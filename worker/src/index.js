@@ -1,5 +1,6 @@
 // Thin runtime glue: the proxy's logic is Rust (edgetax's WorkerProxy).
-// This file only hands it the env, the cache, KV and ctx.waitUntil.
+// This file only hands it the env, the cache, KV, the sync queue and
+// ctx.waitUntil, and acks or retries queue messages as the Rust side says.
 import wasmModule from "edgetax/edgetax_bg.wasm";
 import { initSync, WorkerProxy } from "edgetax";
 
@@ -24,6 +25,8 @@ function runtime(env, ctx) {
     waitUntil: (promise) => ctx.waitUntil(promise),
     rateLimiter: env.RATE_LIMITER,
     rates: env.RATES,
+    syncQueue: env.SYNC_QUEUE,
+    syncState: env.SYNC_STATE,
   };
 }
 
@@ -34,5 +37,16 @@ export default {
   // The cron trigger: keeps TaxJar's summary rates for backup estimates.
   scheduled(controller, env, ctx) {
     ctx.waitUntil(proxyFor(env).refreshRates(runtime(env, ctx)));
+  },
+  // The SYNC_QUEUE consumer: one message at a time, so a transaction and
+  // its record are never written by two calls of this isolate at once.
+  // After max_retries (wrangler.toml) a message goes to the dead-letter queue.
+  async queue(batch, env, ctx) {
+    const proxy = proxyFor(env);
+    for (const message of batch.messages) {
+      const delaySeconds = await proxy.syncMessage(message.body, message.attempts, runtime(env, ctx));
+      if (delaySeconds === undefined) message.ack();
+      else message.retry({ delaySeconds });
+    }
   },
 };

@@ -75,6 +75,7 @@ before(async () => {
     "--var", "TAXJAR_API_TOKEN:test-token",
     "--var", "PROXY_KEYS:pk_test_1",
     "--var", "STORE_URL:https://shop.example",
+    "--var", "ALLOWED_ORIGINS:https://shop.example",
     // So this server-side client can be shown a backup estimate.
     "--var", "OFFLINE_FOR_SERVERS:true",
   ];
@@ -140,6 +141,36 @@ test("nexusRegions and categories are forwarded", async () => {
     ["GET", "/v2/nexus/regions", "Bearer test-token"],
     ["GET", "/v2/categories", "Bearer test-token"],
   ]);
+});
+
+test("createOrder with a proxy key lands in TaxJar with the real token; browsers are refused", async () => {
+  fake.reset();
+  const client = new Taxjar({ apiKey: "pk_test_1", apiUrl: base });
+  const order = {
+    transaction_id: "node-1001",
+    transaction_date: "2024-03-01T10:00:00Z",
+    to_country: "US",
+    to_zip: "90002",
+    to_state: "CA",
+    amount: 16.5,
+    shipping: 1.5,
+    sales_tax: 0.95,
+    line_items: [{ id: "1", quantity: 1, unit_price: 15, sales_tax: 0.95 }],
+  };
+  const res = await client.createOrder(order);
+  assert.equal(res.order.transaction_id, "node-1001");
+  const state = await (await fetch(`${fake.url}/__fake/state`)).json();
+  assert.deepEqual(state.orders.map((o) => o.transaction_id), ["node-1001"]);
+  const posted = fake.requests.filter((r) => r.path === "/v2/transactions/orders");
+  assert.deepEqual(posted.map((r) => [r.method, r.headers.authorization]), [["POST", "Bearer test-token"]]);
+  // A browser, even from an allowed origin, never reaches this route.
+  const browser = await fetch(`${base}/v2/transactions/orders`, {
+    method: "POST",
+    headers: { Origin: "https://shop.example", "Content-Type": "application/json" },
+    body: JSON.stringify({ ...order, transaction_id: "node-1002" }),
+  });
+  assert.equal(browser.status, 403);
+  assert.equal(fake.requests.filter((r) => r.path === "/v2/transactions/orders").length, 1);
 });
 
 test("a wrong proxy key is refused TaxJar-style and never reaches TaxJar", async () => {

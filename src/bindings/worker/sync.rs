@@ -1,0 +1,168 @@
+//! Durable Transaction Sync's I/O: sending `/sync/*` jobs to the
+//! `SYNC_QUEUE` binding, and the queue consumer's work on one message
+//! (the record in `SYNC_STATE`, the TaxJar calls, one log line per
+//! attempt). Every decision is made by [`crate::proxy::sync`].
+
+use js_sys::{Array, Date, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::proxy::config::Config;
+use crate::proxy::flow::Admitted;
+use crate::proxy::sync::{self as plan, Job, Step};
+use crate::proxy::Reply;
+use crate::sync::engine::{Plan, Resource, SyncRecord};
+use crate::sync::time::format_iso;
+use crate::sync::TransactionOptions;
+
+use super::io::fetch_once;
+use super::{console_log, WorkerRuntime};
+
+#[wasm_bindgen]
+extern "C" {
+    /// See `WorkerQueue` in the TypeScript section (a Queue producer).
+    #[wasm_bindgen(typescript_type = "WorkerQueue")]
+    type SyncQueue;
+    #[wasm_bindgen(method, catch, js_name = sendBatch)]
+    fn send_batch(this: &SyncQueue, messages: &Array) -> Result<Promise, JsValue>;
+
+    /// See `WorkerSyncState` in the TypeScript section (a KV namespace).
+    #[wasm_bindgen(typescript_type = "WorkerSyncState")]
+    type SyncState;
+    #[wasm_bindgen(method, catch)]
+    fn get(this: &SyncState, key: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn put(this: &SyncState, key: &str, value: &str) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method, getter, js_name = syncQueue)]
+    fn sync_queue(this: &WorkerRuntime) -> Option<SyncQueue>;
+    #[wasm_bindgen(method, getter, js_name = syncState)]
+    fn sync_state(this: &WorkerRuntime) -> Option<SyncState>;
+}
+
+fn options(config: &Config) -> TransactionOptions {
+    TransactionOptions {
+        plugin: config.plugin.clone(),
+        refund_suffix: None,
+    }
+}
+
+/// `POST /sync/orders` and `/sync/refunds`: checks the whole body, then
+/// queues one message per order or refund and answers 202 `{ queued }`.
+pub(super) async fn enqueue(
+    config: &Config,
+    admitted: &Admitted,
+    bytes: &[u8],
+    runtime: &WorkerRuntime,
+) -> Reply {
+    let resource = if admitted.matched.route.pattern == "/sync/refunds" {
+        Resource::Refund
+    } else {
+        Resource::Order
+    };
+    let jobs = match plan::jobs(resource, bytes, &options(config)) {
+        Ok(jobs) => jobs,
+        Err(reply) => return reply,
+    };
+    let Some(queue) = runtime.sync_queue() else {
+        return Reply::error(503, "SYNC_QUEUE is not bound");
+    };
+    let messages = Array::new();
+    for job in &jobs {
+        let text = serde_json::to_string(job).unwrap_or_default();
+        let message = Object::new();
+        let _ = Reflect::set(&message, &"body".into(), &JsValue::from_str(&text));
+        messages.push(&message);
+    }
+    let sent = match queue.send_batch(&messages) {
+        Ok(promise) => JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
+    };
+    if sent {
+        plan::queued(jobs.len())
+    } else {
+        Reply::error(503, "the sync queue refused the messages")
+    }
+}
+
+/// The consumer's work on one message body: `None` when it is done (ack),
+/// or the seconds to wait before the next delivery (retry).
+pub(super) async fn process(
+    config: &Config,
+    body: &JsValue,
+    attempts: u32,
+    runtime: &WorkerRuntime,
+) -> Option<u32> {
+    let retry = Some(plan::retry_delay_seconds(attempts));
+    let Some(token) = config.token.as_deref() else {
+        console_log("{\"event\":\"error\",\"message\":\"TAXJAR_API_TOKEN is not set\"}");
+        return retry;
+    };
+    let options = options(config);
+    // Bodies are JSON text; an unreadable one can never succeed: dropped.
+    let job: Job = match body.as_string().map(|t| serde_json::from_str(&t)) {
+        Some(Ok(job)) => job,
+        _ => {
+            console_log("{\"event\":\"error\",\"message\":\"unreadable sync message\"}");
+            return None;
+        }
+    };
+    let (resource, id) = match plan::job_id(&job, &options) {
+        Ok(found) => found,
+        Err(error) => return dropped(&error),
+    };
+    let state = runtime.sync_state();
+    let key = plan::record_key(resource, &id);
+    let record = match &state {
+        Some(state) => read_record(state, &key).await,
+        None => None,
+    };
+    let mut attempt = match plan::plan(&job, record.as_ref(), &options, "") {
+        Ok(Plan::Send(attempt)) => *attempt,
+        Ok(Plan::Skip(outcome)) => {
+            console_log(&plan::skip_line(resource, &outcome));
+            return None;
+        }
+        Err(error) => return dropped(&error),
+    };
+    loop {
+        let call = plan::upstream_call(config, token, &attempt);
+        let started = Date::now();
+        let answer = fetch_once(&call, config.upstream_timeout_ms).await;
+        let ms = Date::now() - started;
+        console_log(&plan::attempt_line(config, token, &attempt, &answer, ms));
+        match plan::after(&attempt, &answer, &format_iso(Date::now() as i64)) {
+            Step::Next(fallback) => attempt = *fallback,
+            Step::Retry(_) => return retry,
+            Step::Done(outcome) => {
+                if let (Some(state), Some(record)) = (&state, &outcome.record) {
+                    // A lost write only costs one more PUT next time.
+                    let text = serde_json::to_string(record).unwrap_or_default();
+                    if let Ok(promise) = state.put(&key, &text) {
+                        let _ = JsFuture::from(promise).await;
+                    }
+                }
+                return None;
+            }
+        }
+    }
+}
+
+/// Logs a message that can never sync (checked when queued, so only a
+/// message from elsewhere) and acks it: retrying would not help. Only the
+/// code and field are logged: messages may quote customer data.
+fn dropped(error: &crate::error::Error) -> Option<u32> {
+    let line = serde_json::json!({
+        "level": "error",
+        "event": "dropped",
+        "code": error.code.as_str(),
+        "field": error.field,
+    });
+    console_log(&line.to_string());
+    None
+}
+
+async fn read_record(state: &SyncState, key: &str) -> Option<SyncRecord> {
+    let value = JsFuture::from(state.get(key).ok()?).await.ok()?;
+    serde_json::from_str(&value.as_string()?).ok()
+}
