@@ -2,9 +2,9 @@
 //!
 //! Values cross the boundary as JSON text: `JSON.stringify` and `JSON.parse`
 //! are the fastest way across, and one JSON reader in the wasm is much
-//! smaller than a second, generic, serde backend. The replacer keeps
-//! `NaN` and `Infinity` as the strings `"NaN"` and `"Infinity"`, which money
-//! parsing refuses by name, instead of the silent `null` of plain JSON.
+//! smaller than a second, generic, serde backend. `NaN` and `Infinity`
+//! are kept as the strings `"NaN"` and `"Infinity"`, which money parsing
+//! refuses by name, instead of the silent `null` of plain JSON.
 
 use js_sys::{Error as JsError, Reflect, JSON};
 use serde::Serialize;
@@ -16,7 +16,11 @@ use crate::error::{Code, Error};
 
 #[wasm_bindgen(inline_js = "
 const keep = (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
-export function toJson(value) { return JSON.stringify(value, keep); }
+export function toJson(value) {
+  const text = JSON.stringify(value);
+  // NaN and Infinity always print as null: only then pay for the replacer.
+  return text !== undefined && text.includes('null') ? JSON.stringify(value, keep) : text;
+}
 ")]
 extern "C" {
     #[wasm_bindgen(js_name = toJson, catch)]

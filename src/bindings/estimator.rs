@@ -61,7 +61,13 @@ struct KnownText {
 /// What the memo keeps: an estimate as JSON (parsed afresh for each caller,
 /// so callers never share one object) or a 4xx failure.
 enum Stored {
-    Estimate { json: String, ids: Vec<String> },
+    Estimate {
+        json: String,
+        ids: Vec<String>,
+        /// The hit object for callers with lines in `ids` order, made once
+        /// and frozen: parsing the JSON on every hit was its main cost.
+        frozen: Option<JsValue>,
+    },
     Failure(Error),
 }
 
@@ -213,8 +219,12 @@ impl Estimator {
         #[wasm_bindgen(unchecked_param_type = "EstimateOptions | undefined")] options: JsValue,
     ) -> Promise {
         let inner = self.inner.clone();
-        let signal = Reflect::get(&options, &JsValue::from_str("signal"))
-            .ok()
+        // Only read `signal` from an object: Reflect.get on undefined throws,
+        // and a thrown TypeError on every call is most of a memo hit's cost.
+        let signal = options
+            .is_object()
+            .then(|| Reflect::get(&options, &JsValue::from_str("signal")).ok())
+            .flatten()
             .filter(|s| s.is_object())
             .map(|s| s.unchecked_into::<AbortSignal>());
         future_to_promise(async move { inner.estimate(cart, signal).await })
@@ -368,11 +378,11 @@ impl Inner {
 
     /// A memo hit for `key`, shaped for a caller whose lines are `ids`.
     fn hit(&self, key: &str, ids: &[String]) -> Option<Result<JsValue, JsValue>> {
-        let found = self.lookup(key)?;
+        let found = self.lookup(key, ids)?;
         self.count(|s| &mut s.cache_hits);
         self.log("info", "cache_hit", Some(key), None, None);
         Some(match found {
-            Ok((json, stored_ids)) => Ok(estimate_object(&json, "cache", &stored_ids, ids)),
+            Ok(object) => Ok(object),
             Err(error) => {
                 self.count(|s| &mut s.errors);
                 Err(js_error(&error))
@@ -389,11 +399,26 @@ impl Inner {
     }
 
     /// A live memo entry, from memory or else from sessionStorage.
-    fn lookup(&self, key: &str) -> Option<Result<(String, Vec<String>), Error>> {
+    /// The memoized answer for `key`, for a caller whose lines are `ids`:
+    /// from memory, else from sessionStorage.
+    fn lookup(&self, key: &str, ids: &[String]) -> Option<Result<JsValue, Error>> {
         let now = self.now();
-        if let Some(stored) = self.memo.borrow_mut().get(key, now) {
+        if let Some(stored) = self.memo.borrow_mut().get_mut(key, now) {
             return Some(match stored {
-                Stored::Estimate { json, ids } => Ok((json.clone(), ids.clone())),
+                Stored::Estimate {
+                    json,
+                    ids: stored_ids,
+                    frozen,
+                } if stored_ids.as_slice() == ids => Ok(frozen
+                    .get_or_insert_with(|| {
+                        deep_freeze(estimate_object(json, "cache", stored_ids, ids))
+                    })
+                    .clone()),
+                Stored::Estimate {
+                    json,
+                    ids: stored_ids,
+                    ..
+                } => Ok(deep_freeze(estimate_object(json, "cache", stored_ids, ids))),
                 Stored::Failure(error) => Err(error.clone()),
             });
         }
@@ -405,20 +430,20 @@ impl Inner {
         if saved.expires_at <= now {
             return None;
         }
-        let found = (saved.estimate.clone(), saved.ids.clone());
         let stored = Stored::Estimate {
             json: saved.estimate,
             ids: saved.ids,
+            frozen: None,
         };
         self.memo
             .borrow_mut()
             .insert(key.to_owned(), stored, saved.expires_at);
-        Some(Ok(found))
+        self.lookup(key, ids)
     }
 
     fn remember(&self, key: &str, stored: Stored, ttl_ms: f64) {
         let expires_at = self.now() + ttl_ms;
-        if let (Stored::Estimate { json, ids }, Some(storage)) = (&stored, self.storage()) {
+        if let (Stored::Estimate { json, ids, .. }, Some(storage)) = (&stored, self.storage()) {
             let saved = Saved {
                 expires_at,
                 estimate: json.clone(),
@@ -458,7 +483,12 @@ impl Inner {
                     return Ok(answer.into());
                 }
                 let answer = Array::of3(&JsValue::from_str(&json), &to_js(&ids), &"taxjar".into());
-                self.remember(&key, Stored::Estimate { json, ids }, self.ttl_ms);
+                let stored = Stored::Estimate {
+                    json,
+                    ids,
+                    frozen: None,
+                };
+                self.remember(&key, stored, self.ttl_ms);
                 Ok(answer.into())
             }
             Err(error) => {
@@ -592,6 +622,20 @@ fn line_ids(cart: &ValidCart) -> Vec<String> {
         return vec![crate::estimate::AMOUNT_LINE_ID.to_owned()];
     }
     cart.lines.iter().map(|l| l.id.clone()).collect()
+}
+
+/// Freezes `value` and every object and array inside it, so a memoized
+/// answer handed to many callers cannot be changed by one of them.
+fn deep_freeze(value: JsValue) -> JsValue {
+    if let Some(object) = value.dyn_ref::<Object>() {
+        for inner in Object::values(object).iter() {
+            if inner.is_object() {
+                deep_freeze(inner);
+            }
+        }
+        Object::freeze(object);
+    }
+    value
 }
 
 /// A fresh estimate object for one caller, with its `source`, and its lines

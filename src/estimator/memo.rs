@@ -31,6 +31,11 @@ impl<V> Memo<V> {
     /// The live value for `key` at time `now`, marking it recently used.
     /// An expired entry is dropped and reads as absent.
     pub fn get(&mut self, key: &str, now: f64) -> Option<&V> {
+        self.get_mut(key, now).map(|v| &*v)
+    }
+
+    /// [`Memo::get`], for a value the caller updates in place.
+    pub fn get_mut(&mut self, key: &str, now: f64) -> Option<&mut V> {
         let expired = self.entries.get(key)?.expires_at <= now;
         if expired {
             self.entries.remove(key);
@@ -39,7 +44,7 @@ impl<V> Memo<V> {
         self.tick += 1;
         let entry = self.entries.get_mut(key)?;
         entry.used = self.tick;
-        Some(&entry.value)
+        Some(&mut entry.value)
     }
 
     /// Stores `value` until `expires_at`, evicting the least recently used

@@ -81,6 +81,13 @@ test("rule 2: memo per cart state: hits, TTL, A → B → A, LRU bound", async (
   assert.deepEqual(again.line_items.map((l) => l.id), ["2", "1"], "lines follow the caller's order");
   assert.equal(again.amount_to_collect, a.amount_to_collect);
   assert.equal(taxCalls(), 1);
+  // Hits hand out one deep-frozen object per line order: nobody can change
+  // the memoized answer, and no hit pays for a copy.
+  const hit1 = await e.estimate(cart());
+  const hit2 = await e.estimate(cart());
+  assert.equal(hit1, hit2);
+  assert.ok(Object.isFrozen(hit1) && Object.isFrozen(hit1.line_items) && Object.isFrozen(hit1.line_items[0]) && Object.isFrozen(hit1.shipping));
+  assert.equal(Object.isFrozen(a), false, "a fresh answer is the caller's own");
 
   // A → B → A within TTL costs two calls.
   await e.estimate(cart({ to_zip: "10001", to_city: "New York" }));
@@ -98,7 +105,7 @@ test("rule 2: memo per cart state: hits, TTL, A → B → A, LRU bound", async (
   clock += 900_001;
   assert.equal((await e.estimate(cart())).source, "taxjar");
   assert.equal(taxCalls(), 5);
-  assert.deepEqual(e.stats(), { calls: 5, cache_hits: 3, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0 });
+  assert.deepEqual(e.stats(), { calls: 5, cache_hits: 5, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0 });
 });
 
 test("rule 3: concurrent estimates share one call; an abort rejects only its caller", async () => {
