@@ -2,53 +2,33 @@
 //! Node and workerd. The decisions are the core's (`crate::estimator`);
 //! this file holds the JS parts: options, fetch, promises, abort, storage.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
-use serde::Deserialize;
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::convert::{cart_from_js, from_js, function_option, js_error, json_text, to_js};
+mod answer;
+mod nexus;
+mod options;
+
+use answer::{deep_freeze, estimate_object, line_ids, unreachable};
+
+use super::convert::{js_error, json_text, to_js};
 use super::transport::{abort_reason, send, session_storage, wait, Saved, STORAGE_PREFIX};
 use crate::cart::Cart;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
-use crate::estimator::nexus::RegionsResponse;
 use crate::estimator::{plan, Memo, Plan, Region, Stats, FAILURE_TTL_MS};
 use crate::key::cart_key;
 use crate::model::{parse_body, TaxResponse};
 use crate::offline::{offline_estimate, Date, OfflineOptions};
 use crate::request::{tax_request, RequestOptions};
 use crate::validate::ValidCart;
-
-/// How long a failed `GET /v2/nexus/regions` waits before it is tried again.
-const NEXUS_RETRY_MS: f64 = 60_000.0;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Options {
-    api_url: Option<String>,
-    api_key: Option<String>,
-    ttl_seconds: Option<f64>,
-    max_entries: Option<f64>,
-    timeout_ms: Option<f64>,
-    nexus_regions: Option<NexusOption>,
-    plugin: Option<String>,
-    storage: Option<String>,
-    offline: Option<bool>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum NexusOption {
-    Fetch(String),
-    List(Vec<Region>),
-}
 
 /// A cart text already validated and keyed, under regions version `regions`.
 #[derive(Clone)]
@@ -58,8 +38,8 @@ struct KnownText {
     regions: u32,
 }
 
-/// What the memo keeps: an estimate as JSON (parsed afresh for each caller,
-/// so callers never share one object) or a 4xx failure.
+/// What the memo keeps: an estimate as JSON (with the frozen object hits
+/// share) or a 4xx failure.
 enum Stored {
     Estimate {
         json: String,
@@ -98,7 +78,7 @@ struct Inner {
     /// Cart JSON text → its key, for carts already validated and keyed.
     text_keys: RefCell<Memo<KnownText>>,
     /// Bumped whenever fetched nexus regions change, which voids `text_keys`.
-    regions_version: std::cell::Cell<u32>,
+    regions_version: Cell<u32>,
     in_flight: RefCell<HashMap<String, Promise>>,
     stats: RefCell<Stats>,
 }
@@ -109,18 +89,6 @@ pub struct Estimator {
     inner: Rc<Inner>,
 }
 
-fn number_option(value: Option<f64>, default: f64, field: &str) -> Result<f64, Error> {
-    match value {
-        None => Ok(default),
-        Some(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Some(v) => Err(Error::field(
-            Code::InvalidValue,
-            field,
-            format!("{v} must be a number ≥ 0"),
-        )),
-    }
-}
-
 #[wasm_bindgen]
 impl Estimator {
     /// Creates an estimator (see `EstimatorOptions`).
@@ -129,86 +97,6 @@ impl Estimator {
         #[wasm_bindgen(unchecked_param_type = "EstimatorOptions")] options: JsValue,
     ) -> Result<Estimator, JsValue> {
         Self::build(options).map_err(|e| js_error(&e))
-    }
-
-    fn build(options: JsValue) -> Result<Estimator, Error> {
-        if !options.is_object() {
-            return Err(Error::new(
-                Code::InvalidType,
-                "Estimator options must be an object",
-            ));
-        }
-        let defaults =
-            Reflect::get(&options, &JsValue::from_str("defaults")).unwrap_or(JsValue::UNDEFINED);
-        let defaults = if defaults.is_undefined() || defaults.is_null() {
-            None
-        } else {
-            Some(cart_from_js(defaults).map_err(|e| Error {
-                field: Some(format!("defaults.{}", e.field.unwrap_or_default())),
-                ..e
-            })?)
-        };
-        let on_log = function_option(&options, "onLog")?;
-        let now = function_option(&options, "now")?;
-        let o: Options = from_js(options, "options")?;
-        let api_url = o.api_url.filter(|u| !u.trim().is_empty()).ok_or_else(|| {
-            Error::field(
-                Code::MissingField,
-                "apiUrl",
-                "apiUrl is required (the Worker's base URL)",
-            )
-        })?;
-        let base = api_url.trim().trim_end_matches('/').to_owned();
-        let nexus = match o.nexus_regions {
-            None => Nexus::Off,
-            Some(NexusOption::List(list)) => Nexus::Known(Rc::new(list)),
-            Some(NexusOption::Fetch(word)) if word == "fetch" => Nexus::Fetch {
-                regions: None,
-                retry_at: f64::NEG_INFINITY,
-                pending: None,
-            },
-            Some(NexusOption::Fetch(word)) => {
-                return Err(Error::field(
-                    Code::InvalidValue,
-                    "nexusRegions",
-                    format!("\"{word}\" is not \"fetch\" or a list of regions"),
-                ))
-            }
-        };
-        let session = match o.storage.as_deref() {
-            None | Some("none") => false,
-            Some("session") => true,
-            Some(other) => {
-                return Err(Error::field(
-                    Code::InvalidValue,
-                    "storage",
-                    format!("\"{other}\" is not \"none\" or \"session\""),
-                ))
-            }
-        };
-        let max_entries = number_option(o.max_entries, 200.0, "maxEntries")?.max(1.0) as usize;
-        Ok(Estimator {
-            inner: Rc::new(Inner {
-                taxes_url: format!("{base}/v2/taxes"),
-                regions_url: format!("{base}/v2/nexus/regions"),
-                api_key: o.api_key.filter(|k| !k.is_empty()),
-                ttl_ms: number_option(o.ttl_seconds, 900.0, "ttlSeconds")? * 1000.0,
-                timeout_ms: number_option(o.timeout_ms, 5000.0, "timeoutMs")?.min(u32::MAX as f64)
-                    as u32,
-                plugin: o.plugin,
-                defaults,
-                session,
-                offline: o.offline.unwrap_or(false),
-                on_log,
-                now,
-                nexus: RefCell::new(nexus),
-                memo: RefCell::new(Memo::new(max_entries)),
-                text_keys: RefCell::new(Memo::new(max_entries)),
-                regions_version: std::cell::Cell::new(0),
-                in_flight: RefCell::new(HashMap::new()),
-                stats: RefCell::new(Stats::default()),
-            }),
-        })
     }
 
     /// The estimate for `cart`: from the memo, a skip, or one shared call.
@@ -536,124 +424,4 @@ impl Inner {
             .map(|json| (json, estimate.estimated))
             .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))
     }
-
-    /// The nexus regions to gate on, fetching them once when asked to.
-    async fn regions(self: Rc<Self>) -> Option<Rc<Vec<Region>>> {
-        let pending = {
-            let mut nexus = self.nexus.borrow_mut();
-            match &mut *nexus {
-                Nexus::Off => return None,
-                Nexus::Known(list) => return Some(list.clone()),
-                Nexus::Fetch {
-                    regions,
-                    retry_at,
-                    pending,
-                } => {
-                    let now = self.now();
-                    if let Some((list, expires)) = regions {
-                        if *expires > now {
-                            return Some(list.clone());
-                        }
-                    }
-                    if pending.is_none() && *retry_at > now {
-                        return None;
-                    }
-                    pending
-                        .get_or_insert_with(|| future_to_promise(self.clone().fetch_regions()))
-                        .clone()
-                }
-            }
-        };
-        let _ = JsFuture::from(pending).await;
-        match &*self.nexus.borrow() {
-            Nexus::Fetch {
-                regions: Some((list, _)),
-                ..
-            } => Some(list.clone()),
-            _ => None,
-        }
-    }
-
-    async fn fetch_regions(self: Rc<Self>) -> Result<JsValue, JsValue> {
-        let result = match send(
-            &self.regions_url,
-            None,
-            self.api_key.as_deref(),
-            self.timeout_ms,
-        )
-        .await
-        {
-            Ok((status, text)) => parse_body::<RegionsResponse>(status, &text),
-            Err(e) => Err(e),
-        };
-        let now = self.now();
-        if let Nexus::Fetch {
-            regions,
-            retry_at,
-            pending,
-        } = &mut *self.nexus.borrow_mut()
-        {
-            *pending = None;
-            match result {
-                Ok(body) => {
-                    *regions = Some((Rc::new(body.regions), now + self.ttl_ms));
-                    self.regions_version.set(self.regions_version.get() + 1);
-                }
-                Err(ref error) => {
-                    *retry_at = now + NEXUS_RETRY_MS;
-                    self.log("warn", "nexus_fetch_failed", None, None, error.status);
-                }
-            }
-        }
-        Ok(JsValue::UNDEFINED)
-    }
-}
-
-/// True when the failure means the Worker (or TaxJar behind it) could not
-/// answer, rather than that it refused the cart.
-fn unreachable(error: &Error) -> bool {
-    matches!(error.code, Code::Timeout | Code::NetworkError)
-        || error.status.is_some_and(|s| s >= 500 || s == 429)
-}
-
-/// The estimate's line ids, in cart order.
-fn line_ids(cart: &ValidCart) -> Vec<String> {
-    if cart.lines.is_empty() {
-        return vec![crate::estimate::AMOUNT_LINE_ID.to_owned()];
-    }
-    cart.lines.iter().map(|l| l.id.clone()).collect()
-}
-
-/// Freezes `value` and every object and array inside it, so a memoized
-/// answer handed to many callers cannot be changed by one of them.
-fn deep_freeze(value: JsValue) -> JsValue {
-    if let Some(object) = value.dyn_ref::<Object>() {
-        for inner in Object::values(object).iter() {
-            if inner.is_object() {
-                deep_freeze(inner);
-            }
-        }
-        Object::freeze(object);
-    }
-    value
-}
-
-/// A fresh estimate object for one caller, with its `source`, and its lines
-/// in this caller's cart order (the key ignores line order).
-fn estimate_object(json: &str, source: &str, stored_ids: &[String], ids: &[String]) -> JsValue {
-    let object = JSON::parse(json).unwrap_or(JsValue::NULL);
-    let _ = Reflect::set(&object, &"source".into(), &source.into());
-    if stored_ids != ids {
-        let lines: Array = Reflect::get(&object, &"line_items".into())
-            .map(|v| Array::from(&v))
-            .unwrap_or_default();
-        let ordered = Array::new();
-        for id in ids {
-            if let Some(at) = stored_ids.iter().position(|s| s == id) {
-                ordered.push(&lines.get(at as u32));
-            }
-        }
-        let _ = Reflect::set(&object, &"line_items".into(), &ordered);
-    }
-    object
 }

@@ -1,0 +1,130 @@
+//! The checked forms validation hands on: [`ValidCart`] and its parts.
+
+use rust_decimal::Decimal;
+
+use crate::cart::NexusAddress;
+use crate::money::Money;
+
+/// An order exemption TaxJar knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExemptionType {
+    /// Sale for resale.
+    Wholesale,
+    /// Sale to a government body.
+    Government,
+    /// Marketplace facilitator sale.
+    Marketplace,
+    /// Any other exemption.
+    Other,
+    /// Explicitly not exempt.
+    NonExempt,
+}
+
+impl ExemptionType {
+    /// Parses TaxJar's spelling.
+    pub fn parse(text: &str) -> Option<ExemptionType> {
+        Some(match text {
+            "wholesale" => ExemptionType::Wholesale,
+            "government" => ExemptionType::Government,
+            "marketplace" => ExemptionType::Marketplace,
+            "other" => ExemptionType::Other,
+            "non_exempt" => ExemptionType::NonExempt,
+            _ => return None,
+        })
+    }
+
+    /// TaxJar's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExemptionType::Wholesale => "wholesale",
+            ExemptionType::Government => "government",
+            ExemptionType::Marketplace => "marketplace",
+            ExemptionType::Other => "other",
+            ExemptionType::NonExempt => "non_exempt",
+        }
+    }
+
+    /// True when TaxJar always answers zero tax for it.
+    pub fn is_exempt(self) -> bool {
+        matches!(
+            self,
+            ExemptionType::Wholesale | ExemptionType::Government | ExemptionType::Other
+        )
+    }
+}
+
+/// How an order discount is split over lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DiscountSplit {
+    /// By each line's amount after its own discount.
+    #[default]
+    Proportional,
+    /// In equal shares, capped at each line's remaining amount.
+    Even,
+}
+
+/// A normalized address: codes upper-case, blanks dropped.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Address {
+    /// ISO alpha-2 country.
+    pub country: Option<String>,
+    /// ZIP or postal code (Canadian codes as `A1A 1A1`).
+    pub zip: Option<String>,
+    /// State or province code.
+    pub state: Option<String>,
+    /// City, trimmed.
+    pub city: Option<String>,
+    /// Street, trimmed.
+    pub street: Option<String>,
+}
+
+/// A checked line item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// Unique id (the position, from 1, when none was given).
+    pub id: String,
+    /// Above zero.
+    pub quantity: Decimal,
+    /// Exact unit price, at least zero.
+    pub unit_price: Decimal,
+    /// `unit_price × quantity`, in cents.
+    pub gross: Money,
+    /// The line's own discount, in cents.
+    pub discount: Money,
+    /// TaxJar product tax code.
+    pub product_tax_code: Option<String>,
+    /// Whether the order discount applies to it.
+    pub discountable: bool,
+}
+
+impl Line {
+    /// What is left of the line after its own discount.
+    pub fn net(&self) -> Money {
+        self.gross - self.discount
+    }
+}
+
+/// A cart that passed validation, with money in cents and codes normalized.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidCart {
+    /// Origin.
+    pub from: Address,
+    /// Destination; `country` is always set.
+    pub to: Address,
+    /// Order amount, only for carts without line items.
+    pub amount: Option<Money>,
+    /// Shipping net of its discount.
+    pub shipping: Money,
+    /// The order discount to split.
+    pub order_discount: Money,
+    /// How to split it.
+    pub discount_split: DiscountSplit,
+    /// TaxJar customer id.
+    pub customer_id: Option<String>,
+    /// Order exemption.
+    pub exemption_type: Option<ExemptionType>,
+    /// Nexus addresses, normalized like addresses.
+    pub nexus_addresses: Vec<NexusAddress>,
+    /// Lines in cart order; a handling fee is the last line.
+    pub lines: Vec<Line>,
+}
