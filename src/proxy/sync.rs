@@ -16,12 +16,12 @@ use super::config::Config;
 use super::reply::Reply;
 use super::upstream::{Outcome as Answer, UpstreamRequest};
 use crate::error::{Code, Error};
-use crate::sync::engine::{self, plan_delete, plan_upsert, Attempt, Outcome, Payload, Plan};
+use crate::sync::engine::{self, Attempt, Outcome, Plan};
 use crate::sync::engine::{Resource, SyncRecord};
 use crate::sync::log::LogEntry;
-use crate::sync::rules::{is_cancelled, should_sync, should_sync_place};
+use crate::sync::plan::{plan_order, plan_refund};
 use crate::sync::transaction::{order_transaction_id, refund_transaction_id};
-use crate::sync::{order_transaction, refund_transaction, Order, Refund};
+use crate::sync::{Order, Refund};
 use crate::sync::{SyncSettings, TransactionOptions};
 
 /// At most this many jobs per request: a Queue's `sendBatch` takes 100.
@@ -185,31 +185,17 @@ pub fn plan(
     match job {
         Job::Order { order } => {
             let order = read_order(order, prefix)?;
-            let id = order_transaction_id(&order).map_err(|e| prefixed(e, prefix))?;
-            if is_cancelled(&order) {
-                return plan_delete(Resource::Order, &id, record);
-            }
-            let decision = should_sync(&order, &settings);
-            if !decision.sync {
-                let reason = decision.reason.as_str();
-                return Ok(Plan::Skip(Outcome::skip(&id, reason, record)));
-            }
-            let body = order_transaction(&order, options).map_err(|e| prefixed(e, prefix))?;
-            plan_upsert(Payload::Order(body), record)
+            plan_order(&order, record, &settings, options).map_err(|e| prefixed(e, prefix))
         }
         Job::Refund { refund, order } => {
             let refund = read_refund(refund, &format!("{prefix}refund."))?;
             let order = read_order(order, &format!("{prefix}order."))?;
-            let id = refund_transaction_id(&refund, options)
+            // The id is the refund's own field: checked first under `refund.`;
+            // what fails after it is the body, named under the item.
+            refund_transaction_id(&refund, options)
                 .map_err(|e| prefixed(e, &format!("{prefix}refund.")))?;
-            let decision = should_sync_place(&order);
-            if !decision.sync {
-                let reason = decision.reason.as_str();
-                return Ok(Plan::Skip(Outcome::skip(&id, reason, record)));
-            }
-            let body =
-                refund_transaction(&refund, &order, options).map_err(|e| prefixed(e, prefix))?;
-            plan_upsert(Payload::Refund(body), record)
+            plan_refund(&refund, &order, record, &settings, options)
+                .map_err(|e| prefixed(e, prefix))
         }
     }
 }

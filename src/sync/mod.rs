@@ -26,6 +26,7 @@ pub mod engine;
 pub mod lines;
 pub mod log;
 pub mod order;
+pub mod plan;
 mod read;
 mod refund;
 pub mod rules;

@@ -18,12 +18,10 @@ use crate::sync::engine::{
     next, plan_delete, plan_upsert, Attempt, Outcome, Payload, Plan, Resource, SyncRecord,
 };
 use crate::sync::log::LogEntry;
-use crate::sync::rules::{is_cancelled, should_sync, should_sync_place, transaction_id};
+use crate::sync::plan::{plan_order, plan_refund};
+use crate::sync::rules::transaction_id;
 use crate::sync::time::format_iso;
-use crate::sync::transaction::{order_transaction_id, refund_transaction_id};
-use crate::sync::{
-    customer_request, order_transaction, refund_transaction, SyncSettings, TransactionOptions,
-};
+use crate::sync::{customer_request, SyncSettings, TransactionOptions};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -149,20 +147,7 @@ impl TransactionSync {
         let plan = (|| {
             let order = order_arg(order)?;
             let record = record_arg(record)?;
-            let id = order_transaction_id(&order)?;
-            if !inner.settings.enabled {
-                return Ok(Plan::Skip(Outcome::skip(&id, "disabled", record.as_ref())));
-            }
-            if is_cancelled(&order) {
-                return plan_delete(Resource::Order, &id, record.as_ref());
-            }
-            let decision = should_sync(&order, &inner.settings);
-            if !decision.sync {
-                let reason = decision.reason.as_str();
-                return Ok(Plan::Skip(Outcome::skip(&id, reason, record.as_ref())));
-            }
-            let body = order_transaction(&order, &inner.options)?;
-            plan_upsert(Payload::Order(body), record.as_ref())
+            plan_order(&order, record.as_ref(), &inner.settings, &inner.options)
         })();
         inner.start(Resource::Order, plan)
     }
@@ -183,17 +168,13 @@ impl TransactionSync {
             let refund = refund_arg(refund)?;
             let order = order_arg(order)?;
             let record = record_arg(record)?;
-            let id = refund_transaction_id(&refund, &inner.options)?;
-            if !inner.settings.enabled {
-                return Ok(Plan::Skip(Outcome::skip(&id, "disabled", record.as_ref())));
-            }
-            let decision = should_sync_place(&order);
-            if !decision.sync {
-                let reason = decision.reason.as_str();
-                return Ok(Plan::Skip(Outcome::skip(&id, reason, record.as_ref())));
-            }
-            let body = refund_transaction(&refund, &order, &inner.options)?;
-            plan_upsert(Payload::Refund(body), record.as_ref())
+            plan_refund(
+                &refund,
+                &order,
+                record.as_ref(),
+                &inner.settings,
+                &inner.options,
+            )
         })();
         inner.start(Resource::Refund, plan)
     }
