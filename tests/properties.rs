@@ -10,6 +10,7 @@ use edgetax::validate::ValidCart;
 use edgetax::Money;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use serde_json::{json, Value};
 
 fn cents(c: i64) -> Money {
     Money::from_cents(c)
@@ -113,5 +114,74 @@ proptest! {
         let ka = cart_key(&ValidCart::new(&Cart::from_json(&format!(r#"{{"to_zip":"90002","to_state":"CA","order_discount":1,"line_items":[{}]}}"#, a.join(","))).unwrap()).unwrap());
         let kb = cart_key(&ValidCart::new(&Cart::from_json(&format!(r#"{{"order_discount":"1.00","to_state":"ca","to_zip":"90002","line_items":[{}]}}"#, b.join(","))).unwrap()).unwrap());
         prop_assert_eq!(ka, kb);
+    }
+}
+
+/// A named change to a cart's JSON.
+type Mutation<'a> = (&'static str, Box<dyn Fn(&mut Value) + 'a>);
+
+proptest! {
+    // Each case builds 25 carts.
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn cart_key_changes_with_every_tax_relevant_field(
+        lines in prop::collection::vec((1u32..50_000, 1u32..9, 0u32..100), 1..6),
+        // Above zero: a shipping discount on free shipping rightly changes nothing.
+        shipping in 1u32..5000, seed in any::<u64>()
+    ) {
+        let items: Vec<Value> = lines.iter().enumerate().map(|(i, (p, q, d))| json!({
+            "id": format!("l{i}"), "quantity": q, "unit_price": cents(*p as i64).to_string(),
+            "discount": cents((*p as i64 * *q as i64 * *d as i64) / 100).to_string(),
+            "description": format!("item {seed}")
+        })).collect();
+        let base = json!({
+            "from_country": "US", "from_zip": "92093", "from_state": "CA", "from_city": "La Jolla", "from_street": "9500 Gilman Drive",
+            "to_country": "US", "to_zip": "90002", "to_state": "CA", "to_city": "Los Angeles", "to_street": "1335 E 103rd St",
+            "shipping": cents(shipping as i64).to_string(), "line_items": items,
+        });
+        let key = |v: &Value| cart_key(&ValidCart::new(&Cart::from_json(&v.to_string()).unwrap()).unwrap());
+        let k0 = key(&base);
+        // Reformatting (indentation, line breaks) and number spelling change nothing.
+        let pretty = serde_json::to_string_pretty(&base).unwrap();
+        prop_assert_eq!(&cart_key(&ValidCart::new(&Cart::from_json(&pretty).unwrap()).unwrap()), &k0);
+        let mut numbers = base.clone();
+        numbers["shipping"] = serde_json::from_str(&cents(shipping as i64).value().normalize().to_string()).unwrap();
+        prop_assert_eq!(&key(&numbers), &k0);
+        // Every field TaxJar reads moves the key.
+        let n = lines.len();
+        let line = (seed as usize) % n;
+        let bump = |v: &Value| -> Value { json!((Decimal::new(1, 2) + v.as_str().unwrap().parse::<Decimal>().unwrap()).to_string()) };
+        let mutations: Vec<Mutation> = vec![
+            ("from_zip", Box::new(|c| c["from_zip"] = json!("92101"))),
+            ("from_state", Box::new(|c| { c["from_state"] = json!("NV"); c["from_zip"] = json!("89101"); })),
+            ("from_city", Box::new(|c| c["from_city"] = json!("San Diego"))),
+            ("from_street", Box::new(|c| c["from_street"] = json!("1 Main St"))),
+            ("to_zip", Box::new(|c| c["to_zip"] = json!("90003"))),
+            ("to_state", Box::new(|c| { c["to_state"] = json!("NY"); c["to_zip"] = json!("10541"); })),
+            ("to_country", Box::new(|c| { c["to_country"] = json!("CA"); c["to_state"] = json!("BC"); c["to_zip"] = json!("V6G 3E2"); })),
+            ("to_city", Box::new(|c| c["to_city"] = json!("Compton"))),
+            ("to_street", Box::new(|c| c["to_street"] = json!("1 Main St"))),
+            ("shipping", Box::new(|c| c["shipping"] = bump(&c["shipping"]))),
+            ("shipping_discount", Box::new(|c| c["shipping_discount"] = json!("0.01"))),
+            ("handling_fee", Box::new(|c| c["handling_fee"] = json!("0.01"))),
+            ("order_discount", Box::new(|c| c["order_discount"] = json!("0.01"))),
+            ("customer_id", Box::new(|c| c["customer_id"] = json!("c1"))),
+            ("exemption_type", Box::new(|c| c["exemption_type"] = json!("wholesale"))),
+            ("nexus_addresses", Box::new(|c| c["nexus_addresses"] = json!([{"country": "US", "state": "CA", "zip": "92093"}]))),
+            ("line id", Box::new(move |c| c["line_items"][line]["id"] = json!("other"))),
+            ("quantity", Box::new(move |c| { let q = c["line_items"][line]["quantity"].as_u64().unwrap(); c["line_items"][line]["quantity"] = json!(q + 1); })),
+            ("unit_price", Box::new(move |c| c["line_items"][line]["unit_price"] = bump(&c["line_items"][line]["unit_price"]))),
+            ("discount", Box::new(move |c| c["line_items"][line]["discount"] = bump(&c["line_items"][line]["discount"]))),
+            ("product_tax_code", Box::new(move |c| c["line_items"][line]["product_tax_code"] = json!("20010"))),
+            ("a line more", Box::new(move |c| c["line_items"].as_array_mut().unwrap().push(json!({"id": "new", "unit_price": "1"})))),
+        ];
+        // (Mutations may equal each other: an order discount on one line
+        // is that line's discount in the request TaxJar sees.)
+        for (name, mutate) in &mutations {
+            let mut cart = base.clone();
+            mutate(&mut cart);
+            prop_assert_ne!(&key(&cart), &k0, "{} did not change the key", name);
+        }
     }
 }
