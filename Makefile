@@ -119,7 +119,9 @@ test: setup
 	$(build_pkg)
 	node --test tests/fake-taxjar/ tests/node/
 	$(MAKE) setup-worker setup-e2e
+	@# workerd suite; its global teardown prints the secret-scan and fault totals.
 	cd worker && npx vitest run
+	@# The official client through wrangler dev, and the pkg/ + bundle secret scan.
 	cd worker && node --test test-node/
 	node --test tests/e2e/
 

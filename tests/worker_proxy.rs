@@ -417,10 +417,12 @@ fn answers_are_completed_and_logged_without_secrets() {
     let s = admitted(front(&c, "GET", "/v2/customers", server));
     let plain = flow::complete(&s, Reply::json(200, "{}"), CacheStatus::None);
     assert_eq!(plain.headers.len(), 1);
-    let bad = answered(400, "{}", None);
+    // A TaxJar 4xx is kept 60 s, as the caller got it (rebuilt clean).
+    let bad = answered(400, r#"{"detail":["a","b"]}"#, None);
+    let kept = r#"{"error":"Bad Request","detail":"a; b","status":400}"#;
     assert_eq!(
         flow::answer(&c, &a, &bad).store,
-        Some((60, 400, "{}".to_owned()))
+        Some((60, 400, kept.to_owned()))
     );
     assert_eq!(flow::answer(&c, &a, &Outcome::TimedOut).store, None);
     assert_eq!(flow::answer(&c, &s, &answered(200, "{}", None)).store, None);

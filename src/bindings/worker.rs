@@ -309,7 +309,7 @@ async fn admit(
         return finish(reply, CacheStatus::None);
     }
     let bytes = match admitted.body_limit {
-        Some(_) => match read_body(request).await {
+        Some(limit) => match read_body(request, limit).await {
             Some(bytes) => bytes,
             None => {
                 return finish(
@@ -321,7 +321,10 @@ async fn admit(
         None => Vec::new(),
     };
     if admitted.matched.route.kind == Kind::Sync {
-        let reply = sync::enqueue(config, admitted, &bytes, runtime).await;
+        let reply = match flow::check_sync_body(admitted, &bytes) {
+            Ok(()) => sync::enqueue(config, admitted, &bytes, runtime).await,
+            Err(reply) => reply,
+        };
         return finish(reply, CacheStatus::None);
     }
     let prepared = match flow::prepare(config, admitted, &bytes) {
@@ -355,14 +358,14 @@ async fn admit(
         log.upstream_ms = Some(upstreamed.upstream_ms);
         log.attempts = upstreamed.attempts;
     }
-    if flow::falls_back(config, admitted, &upstreamed.outcome) {
+    let finished = flow::answer(config, admitted, &upstreamed.outcome);
+    if flow::falls_back(config, admitted, &upstreamed.outcome, &finished) {
         let options = rates::load(runtime, config).await;
         if let Some(reply) = backup(&prepared, &options) {
             // Never stored, and always a miss: TaxJar is asked next time.
             return finish(reply, CacheStatus::Miss);
         }
     }
-    let finished = flow::answer(config, admitted, &upstreamed.outcome);
     if let (Some((ttl, code, body)), Some(cache), Some(url), CacheStatus::Miss) =
         (&finished.store, &cache, &prepared.cache_url, status)
     {

@@ -86,14 +86,7 @@ pub struct TaxBody {
 /// Reads, checks and rebuilds a tax request body; a 400 names the first
 /// problem's `code` and `field`.
 pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
-    let text = utf8(bytes)?;
-    // Syntax first: the cart reader blames no field for a syntax error.
-    if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        return Err(Reply::invalid(&Error::new(
-            Code::InvalidType,
-            format!("the body is not valid JSON: {error}"),
-        )));
-    }
+    let text = checked(bytes)?;
     let cart = Cart::from_json(text).map_err(|e| Reply::invalid(&e))?;
     let lines = cart.line_items.as_ref().map_or(0, Vec::len);
     if lines > MAX_LINE_ITEMS {
@@ -120,17 +113,73 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
 /// A JSON object body, forwarded as written (server routes and address
 /// validation); 400 when it is not a JSON object.
 pub fn json_object(bytes: &[u8]) -> Result<String, Reply> {
-    let text = utf8(bytes)?;
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Object(_)) => Ok(text.to_owned()),
-        _ => Err(Reply::invalid(&Error::new(
+    let text = checked(bytes)?;
+    // Valid JSON, so a leading `{` makes it an object.
+    if text.trim_start().starts_with('{') {
+        Ok(text.to_owned())
+    } else {
+        Err(Reply::invalid(&Error::new(
             Code::InvalidType,
             "the body must be a JSON object",
-        ))),
+        )))
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<&str, Reply> {
-    std::str::from_utf8(bytes)
-        .map_err(|_| Reply::invalid(&Error::new(Code::InvalidType, "the body is not UTF-8 text")))
+/// A body as UTF-8 text that passed [`super::json::check`] (syntax, depth,
+/// repeated keys); else the 400 naming where it failed.
+pub fn checked(bytes: &[u8]) -> Result<&str, Reply> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Reply::invalid(&Error::new(Code::InvalidType, "the body is not UTF-8 text"))
+    })?;
+    super::json::check(text).map_err(|e| Reply::invalid(&e))?;
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    /// `(code, field, detail)` of a 400.
+    fn refused(reply: Reply) -> (Value, Value, Value) {
+        assert_eq!(reply.status, 400);
+        let body: Value = serde_json::from_str(reply.body.as_deref().unwrap()).unwrap();
+        (
+            body["code"].clone(),
+            body["field"].clone(),
+            body["detail"].clone(),
+        )
+    }
+
+    #[test]
+    fn bodies_are_refused_where_they_fail() {
+        let line = |price: &str| {
+            let cart = r#"{"to_zip":"90002","to_state":"CA","line_items":[{"id":"1","unit_price":"#;
+            format!("{cart}{price}}}]}}")
+        };
+        let field = "line_items[0].unit_price";
+        let nan = refused(taxes(line("NaN").as_bytes(), None).unwrap_err());
+        let detail =
+            format!("{field}: the body is not valid JSON: expected value at line 1 column 72");
+        assert_eq!(nan, (json!("invalid_type"), json!(field), json!(detail)));
+        let exponent = refused(taxes(line(r#""1e3""#).as_bytes(), None).unwrap_err());
+        assert_eq!(
+            (exponent.0, exponent.1),
+            (json!("invalid_amount"), json!(field))
+        );
+        let zero = taxes(line("-0").as_bytes(), None).unwrap();
+        assert!(zero.json.contains(r#""unit_price":0,"#), "{}", zero.json);
+        assert_eq!(zero.key, taxes(line("0").as_bytes(), None).unwrap().key);
+        let twice = refused(json_object(br#"{"a":1,"a":1}"#).unwrap_err());
+        assert_eq!(
+            twice,
+            (
+                json!("invalid_value"),
+                json!("a"),
+                json!("a: the key appears twice")
+            )
+        );
+        assert_eq!(json_object(b"[]").unwrap_err().status, 400);
+        assert_eq!(json_object(b" {}").unwrap(), " {}");
+    }
 }

@@ -7,8 +7,9 @@
 //!    → 503; legacy query length → 414; content type → 415; declared
 //!    length → 413. What passes is [`Admitted`].
 //! 2. The Worker applies the rate limit ([`rate_limit`] or the binding).
-//! 3. [`prepare`]: body length → 413; body or legacy query → 400; the
-//!    upstream request and the cache key.
+//! 3. [`prepare`]: body length → 413; body (see [`super::json`]) or legacy
+//!    query → 400; the upstream request and the cache key. `/sync/*`
+//!    bodies get [`check_sync_body`] instead.
 //! 4. Without a token, the Worker answers with [`offline_answer`]. Else it
 //!    looks in the cache ([`from_cache`] on a hit), else asks TaxJar,
 //!    retrying as [`super::upstream::should_retry`] says.
@@ -238,6 +239,15 @@ pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Pre
     })
 }
 
+/// Step 3 for `/sync/*`, whose items [`super::sync::jobs`] checks: the
+/// body's length (413) and its JSON (400 naming the field).
+pub fn check_sync_body(admitted: &Admitted, bytes: &[u8]) -> Result<(), Reply> {
+    if let Some(limit) = admitted.body_limit {
+        body::check_length(bytes.len(), limit)?;
+    }
+    body::checked(bytes).map(|_| ())
+}
+
 /// Step 4 on a hit: the stored answer (status from [`cache::STATUS_HEADER`]).
 pub fn from_cache(status: Option<&str>, body: String) -> Reply {
     let status = status.and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
@@ -260,8 +270,12 @@ pub fn stored_headers(ttl: u32, status: u16) -> Vec<(String, String)> {
 pub fn answer(config: &Config, admitted: &Admitted, outcome: &Outcome) -> Finished {
     let kind = admitted.matched.route.kind;
     let (reply, own) = upstream::map_for(config, &admitted.matched, outcome);
-    let store = match outcome {
-        Outcome::Answered { status, body, .. } if own && cache::cacheable(&admitted.matched) => {
+    // What the caller got is what is kept (a TaxJar error body, rebuilt
+    // clean, is kept as rebuilt).
+    let store = match (outcome, &reply.body) {
+        (Outcome::Answered { status, .. }, Some(body))
+            if own && cache::cacheable(&admitted.matched) =>
+        {
             cache::ttl(config, kind, *status).map(|ttl| (ttl, *status, body.clone()))
         }
         _ => None,
@@ -270,11 +284,23 @@ pub fn answer(config: &Config, admitted: &Admitted, outcome: &Outcome) -> Finish
 }
 
 /// Step 5 when TaxJar failed: whether this request gets a backup estimate
-/// instead of the error ([`offline::eligible`] and
-/// [`offline::upstream_failed`]).
-pub fn falls_back(config: &Config, admitted: &Admitted, outcome: &Outcome) -> bool {
+/// instead of `finished`, the error ([`offline::eligible`] and
+/// [`offline::upstream_failed`], or a 2xx answer that could not be read).
+pub fn falls_back(
+    config: &Config,
+    admitted: &Admitted,
+    outcome: &Outcome,
+    finished: &Finished,
+) -> bool {
+    let unreadable = matches!(
+        outcome,
+        Outcome::Answered {
+            status: 200..=299,
+            ..
+        }
+    ) && finished.reply.status == 502;
     offline::eligible(config, &admitted.caller, admitted.matched.route.kind)
-        && offline::upstream_failed(outcome)
+        && (offline::upstream_failed(outcome) || unreadable)
 }
 
 /// Steps 4 and 5 offline: the backup estimate of a prepared tax request

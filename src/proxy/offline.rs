@@ -441,10 +441,16 @@ mod tests {
                     .cache_url
                     .is_some()
         );
-        assert!(
-            flow::falls_back(&c, &b, &Outcome::TimedOut)
-                && !flow::falls_back(&c, &s, &Outcome::TimedOut)
-        );
-        assert!(!flow::falls_back(&c, &b, &answered(400, "{}", None)));
+        let falls = |admitted: &flow::Admitted, outcome: Outcome| {
+            let finished = flow::answer(&c, admitted, &outcome);
+            flow::falls_back(&c, admitted, &outcome, &finished)
+        };
+        assert!(falls(&b, Outcome::TimedOut) && !falls(&s, Outcome::TimedOut));
+        assert!(!falls(&b, answered(400, "{}", None)));
+        // A 2xx that cannot be read is a failure too; a readable one is not.
+        assert!(falls(&b, answered(200, "<html>", None)) && !falls(&s, answered(200, "", None)));
+        let tax = r#"{"tax":{"amount_to_collect":1,"freight_taxable":false,"has_nexus":true,
+            "order_total_amount":16.5,"rate":0.09,"shipping":1.5,"taxable_amount":15}}"#;
+        assert!(!falls(&b, answered(200, tax, None)));
     }
 }

@@ -61,8 +61,11 @@ impl Reply {
     /// plus the edgetax `code` and `field` (null when no field is to blame).
     pub fn invalid(error: &Error) -> Reply {
         let detail = match &error.field {
-            Some(field) => format!("{field}: {}", error.message),
-            None => error.message.clone(),
+            // Many validation messages already begin with their field.
+            Some(field) if !error.message.starts_with(field.as_str()) => {
+                format!("{field}: {}", error.message)
+            }
+            _ => error.message.clone(),
         };
         let body = ErrorBody {
             error: reason_phrase(400),

@@ -6,8 +6,9 @@
 //! | 2xx, JSON of the expected shape | the same status and body, byte for byte |
 //! | 2xx, not JSON (an HTML page, say) | 502, TaxJar-style |
 //! | 401 (the Worker's token is wrong) | 502 "proxy token rejected by TaxJar" |
+//! | 3xx (never followed) | 502 |
 //! | 429 | 429, with TaxJar's `Retry-After` |
-//! | other 4xx with a JSON body | the same status and body |
+//! | other 4xx with a JSON body | the same status and body (rebuilt as a clean `{error, detail, status}` when a field has the wrong type) |
 //! | other 4xx without one | 502 |
 //! | 5xx, after one retry | 502 |
 //! | nothing within `UPSTREAM_TIMEOUT_MS`, after one retry | 504 |
@@ -18,10 +19,10 @@
 //! failures.
 
 use crate::legacy::{auth_header, Dialect};
-use crate::model::{parse_body, TaxResponse};
+use crate::model::{parse_body, ErrorBody, TaxResponse};
 
 use super::config::Config;
-use super::reply::Reply;
+use super::reply::{reason_phrase, Reply};
 use super::route::{Kind, Matched};
 
 /// The TaxJar API version the proxy speaks.
@@ -184,27 +185,60 @@ pub fn map(config: &Config, kind: Kind, outcome: &Outcome) -> (Reply, bool) {
             ),
             false,
         ),
+        300..=399 => {
+            let detail = format!(
+                "TaxJar answered {status} with a redirect, which the Worker does not follow: \
+                 check TAXJAR_API_URL"
+            );
+            (Reply::error(502, &detail), false)
+        }
         429 => {
-            let reply = if json_object(body) {
-                Reply::json(429, body.clone())
-            } else {
-                Reply::error(429, "TaxJar's rate limit was reached")
-            };
+            let reply = error_reply(429, body)
+                .unwrap_or_else(|| Reply::error(429, "TaxJar's rate limit was reached"));
             let reply = match retry_after {
                 Some(value) => reply.with_header("Retry-After", value.clone()),
                 None => reply,
             };
             (reply, false)
         }
-        400..=499 if json_object(body) => (Reply::json(status, body.clone()), true),
-        _ => {
-            let message = match parse_body::<serde_json::Value>(status, body) {
-                Err(error) => error.message,
-                Ok(_) => format!("TaxJar answered with status {status}"),
-            };
-            (Reply::error(502, &message), false)
-        }
+        400..=499 => match error_reply(status, body) {
+            Some(reply) => (reply, true),
+            None => (bad_gateway(status, body), false),
+        },
+        _ => (bad_gateway(status, body), false),
     }
+}
+
+/// The 502 for an answer that is not TaxJar's: a 5xx, or a 4xx without a
+/// JSON error body (a gateway's page).
+fn bad_gateway(status: u16, body: &str) -> Reply {
+    let message = match parse_body::<serde_json::Value>(status, body) {
+        Err(error) => error.message,
+        Ok(_) => format!("TaxJar answered with status {status}"),
+    };
+    Reply::error(502, &message)
+}
+
+/// TaxJar's JSON error body for the caller: as written when it is clean
+/// (`error` and `detail` strings, `status` the HTTP status as a number),
+/// else rebuilt clean from what it says (`"status":"400"`, a `detail`
+/// list joined with `"; "`). `None` when the body is not a JSON object.
+fn error_reply(status: u16, body: &str) -> Option<Reply> {
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(body) else {
+        return None;
+    };
+    let clean = map.get("error").is_some_and(serde_json::Value::is_string)
+        && map.get("detail").is_some_and(serde_json::Value::is_string)
+        && map.get("status").and_then(serde_json::Value::as_u64) == Some(u64::from(status));
+    if clean {
+        return Some(Reply::json(status, body));
+    }
+    let parsed = ErrorBody::parse(body).unwrap_or_default();
+    let detail = parsed.detail.unwrap_or_else(|| {
+        let reason = parsed.error.as_deref().unwrap_or(reason_phrase(status));
+        format!("TaxJar answered {status} {reason}")
+    });
+    Some(Reply::error(status, &detail))
 }
 
 fn json_object(body: &str) -> bool {
@@ -279,6 +313,32 @@ mod tests {
         assert_eq!(tj(&map(Kind::Taxes, Outcome::TimedOut).0), timeout);
         let failed = "502 Bad Gateway: could not reach TaxJar";
         assert_eq!(tj(&map(Kind::Taxes, Outcome::Failed).0), failed);
+    }
+
+    #[test]
+    fn odd_answers_become_clean_errors() {
+        let c = config();
+        let map =
+            |status: u16, body: &str| upstream::map(&c, Kind::Taxes, &answered(status, body, None));
+        let (r, own) = map(
+            400,
+            r#"{"error":"Bad Request","detail":"to_zip 9","status":"400"}"#,
+        );
+        assert_eq!((tj(&r).as_str(), own), ("400 Bad Request: to_zip 9", true));
+        let listed = r#"{"error":"Unprocessable Entity","detail":["a","b"],"status":422}"#;
+        assert_eq!(tj(&map(422, listed).0), "422 Unprocessable Entity: a; b");
+        let (r, own) = map(429, r#"{"detail":"slow","status":429.0}"#);
+        assert_eq!(
+            (tj(&r).as_str(), own),
+            ("429 Too Many Requests: slow", false)
+        );
+        // A clean body goes as written, byte for byte.
+        let clean = r#"{"error":"Not Found","detail":"no","status":404,"x":1}"#;
+        assert_eq!(map(404, clean).0.body.as_deref(), Some(clean));
+        let (r, own) = map(307, "");
+        let redirect = "502 Bad Gateway: TaxJar answered 307 with a redirect, which the Worker \
+                        does not follow: check TAXJAR_API_URL";
+        assert_eq!((tj(&r).as_str(), own), (redirect, false));
     }
 
     #[test]

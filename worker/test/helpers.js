@@ -7,13 +7,25 @@ import worker from "../src/index.js";
 export const FAKE = env.TAXJAR_API_URL;
 export const ORIGIN = "https://shop.example";
 export const KEY = "pk_test_1";
-/** Secrets that must never leave the Worker in an answer or a log line. */
-export const SECRETS = ["test-token", "pk_test_1", "pk_test_2", "wrong-token-xyz"];
+/**
+ * Secrets that must never leave the Worker in an answer or a log line: the
+ * configured token and proxy keys, and the wrong token one test configures.
+ */
+export const SECRETS = [
+  env.TAXJAR_API_TOKEN,
+  ...env.PROXY_KEYS.split(",").map((key) => key.trim()),
+  "wrong-token-xyz",
+];
 
-/** Every answer seen in this file: `{ status, headers, body }`. */
+/**
+ * Every answer of the Worker's fetch handler in this file (recorded by
+ * test/setup.js), and what the Estimator handed out: `{ status, headers, body }`.
+ */
 export const answers = [];
-/** Every console.log line printed in this file. */
+/** Every console line (any level) printed in this file. */
 export const logLines = [];
+/** Figures a test file hands to the global teardown (with its scan report). */
+export const figures = {};
 
 let zip = 0;
 
@@ -34,30 +46,55 @@ export function freshCart(extra = {}) {
 
 /**
  * Sends a request to the Worker (through its default export, with a fresh
- * execution context whose waitUntil work is awaited) and records the answer.
- * `as`: "browser" (Origin), "server" (proxy key) or "none".
+ * execution context whose waitUntil work is awaited) and reads the answer.
+ * `as`: "browser" (Origin), "server" (proxy key) or "none"; `base`: the
+ * scheme and host the request is addressed to.
  */
 export async function call(path, options = {}) {
-  const { method = "POST", body, as = "server", headers = {}, envOverride } = options;
+  const { method = "POST", body, as = "server", headers = {}, envOverride, base = "https://proxy.example" } = options;
   const init = { method, headers: { ...headers } };
   if (as === "browser") init.headers.Origin ??= ORIGIN;
   if (as === "server") init.headers.Authorization ??= `Bearer ${KEY}`;
   if (body !== undefined) {
-    init.body = typeof body === "string" ? body : JSON.stringify(body);
+    init.body = typeof body === "string" || body instanceof ReadableStream ? body : JSON.stringify(body);
     init.headers["Content-Type"] ??= "application/json";
   }
-  const request = new Request(`https://proxy.example${path}`, init);
+  const request = new Request(`${base}${path}`, init);
   const ctx = createExecutionContext();
   const response = await worker.fetch(request, envOverride ?? env, ctx);
   await waitOnExecutionContext(ctx);
   return record(response);
 }
 
-/** Reads and records an answer: `{ status, headers, text, json }`. */
+/** Keeps an answer for the file's secret scan (test/setup.js). */
+export async function recordAnswer(response) {
+  const headers = Object.fromEntries(response.headers);
+  answers.push({ status: response.status, headers, body: await response.text() });
+}
+
+/**
+ * What is wrong with one Worker answer: a 500, or an error status whose body
+ * is not TaxJar's `{error, detail, status}` (plus edgetax's `code`, `field`).
+ */
+export function answerProblems(answer) {
+  if (answer.status === 500) return ["the Worker answered 500"];
+  if (answer.status < 400) return [];
+  let body = null;
+  try {
+    body = JSON.parse(answer.body);
+  } catch {
+    // reported below
+  }
+  const keys = Object.keys(body ?? {});
+  const clean = typeof body?.error === "string" && typeof body.detail === "string" && body.status === answer.status
+    && keys.every((k) => ["error", "detail", "status", "code", "field"].includes(k));
+  return clean ? [] : [`${answer.status} is not a TaxJar-style error: ${answer.body}`];
+}
+
+/** Reads an answer: `{ status, headers, text, json }`. */
 export async function record(response) {
   const text = await response.text();
   const headers = Object.fromEntries(response.headers);
-  answers.push({ status: response.status, headers, body: text });
   let json = null;
   try {
     json = JSON.parse(text);

@@ -78,7 +78,7 @@ describe("legacy routes", () => {
     const missing = await get("/sales_tax?amount=1&to_zip=07446");
     expect(missing.status).toBe(400);
     expect(missing.json).toEqual({
-      error: "Bad Request", detail: "to_state: to_state is required by the legacy sales tax API", status: 400,
+      error: "Bad Request", detail: "to_state is required by the legacy sales tax API", status: 400,
       code: "missing_field", field: "to_state",
     });
     const country = await get("/sales_tax?to_zip=75001&to_state=IDF&to_country=FR");

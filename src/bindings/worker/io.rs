@@ -6,7 +6,10 @@ use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, Request, RequestInit, Response, ResponseInit};
+use web_sys::{
+    AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestInit, RequestRedirect,
+    Response, ResponseInit,
+};
 
 use crate::proxy::cache::STATUS_HEADER;
 use crate::proxy::flow;
@@ -60,6 +63,9 @@ fn upstream_request(call: &UpstreamRequest, signal: &AbortSignal) -> Result<Requ
     init.set_method(&call.method);
     init.set_headers(&headers);
     init.set_signal(Some(signal));
+    // A redirect is answered as it is (502): following it would send the
+    // body elsewhere than TAXJAR_API_URL.
+    init.set_redirect(RequestRedirect::Manual);
     if let Some(body) = &call.body {
         init.set_body(&JsValue::from_str(body));
     }
@@ -82,9 +88,26 @@ pub(super) async fn binding_allows(limiter: &RateLimiter, key: &str) -> bool {
     }
 }
 
-pub(super) async fn read_body(request: &Request) -> Option<Vec<u8>> {
-    let buffer = JsFuture::from(request.array_buffer().ok()?).await.ok()?;
-    Some(Uint8Array::new(&buffer).to_vec())
+/// Reads the body until it ends or passes `limit` bytes (then stops, so a
+/// huge body without a `Content-Length` is never held whole); `None` when
+/// it cannot be read. The caller answers 413 when more than `limit` came.
+pub(super) async fn read_body(request: &Request, limit: usize) -> Option<Vec<u8>> {
+    let Some(stream) = request.body() else {
+        return Some(Vec::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    while bytes.len() <= limit {
+        let chunk = JsFuture::from(reader.read()).await.ok()?;
+        if Reflect::get(&chunk, &"done".into()).ok()?.is_truthy() {
+            return Some(bytes);
+        }
+        let value = Reflect::get(&chunk, &"value".into()).ok()?;
+        bytes.extend(Uint8Array::new(&value).to_vec());
+    }
+    // Over the limit: the rest is never read.
+    let _ = reader.cancel();
+    Some(bytes)
 }
 
 pub(super) async fn cache_get(cache: &WorkerCache, url: &str) -> Option<Reply> {
