@@ -246,6 +246,26 @@ impl DecimalInput {
     pub fn ok(value: Decimal) -> Self {
         DecimalInput(Ok(value))
     }
+
+    /// A cart's decimal string. A negative zero (`"-0.00"`) is refused:
+    /// no amount of a cart is negative, and a sign on zero is more likely
+    /// a bug upstream than a value.
+    pub fn read_str(text: &str) -> Self {
+        let value = parse_decimal(text, MAX_DECIMALS);
+        if matches!(value, Ok(v) if v.is_zero()) && text.starts_with('-') {
+            return DecimalInput(Err(format!("\"{text}\" is a negative zero; send 0")));
+        }
+        DecimalInput(value)
+    }
+
+    /// A cart's JSON number (a JSON `-0` arrives as `-0.0`), refused when
+    /// it is a negative zero, like [`DecimalInput::read_str`].
+    pub fn read_f64(value: f64) -> Self {
+        if value == 0.0 && value.is_sign_negative() {
+            return DecimalInput(Err("-0 is a negative zero; send 0".into()));
+        }
+        DecimalInput(decimal_from_f64(value, MAX_DECIMALS))
+    }
 }
 
 impl<'de> Deserialize<'de> for DecimalInput {
@@ -257,10 +277,10 @@ impl<'de> Deserialize<'de> for DecimalInput {
                 f.write_str("a number or a decimal string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<DecimalInput, E> {
-                Ok(DecimalInput(parse_decimal(v, MAX_DECIMALS)))
+                Ok(DecimalInput::read_str(v))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<DecimalInput, E> {
-                Ok(DecimalInput(decimal_from_f64(v, MAX_DECIMALS)))
+                Ok(DecimalInput::read_f64(v))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<DecimalInput, E> {
                 Ok(DecimalInput::ok(Decimal::from(v)))

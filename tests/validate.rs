@@ -145,6 +145,10 @@ fn amounts() {
         (r#","shipping_discount":"-0.01""#, "shipping_discount"),
         (r#","order_discount":1.1234567"#, "order_discount"),
         (r#","handling_fee":-2"#, "handling_fee"),
+        // A negative zero is refused too: no cart amount carries a sign.
+        (r#","shipping":-0"#, "shipping"),
+        (r#","order_discount":-0.0"#, "order_discount"),
+        (r#","handling_fee":"-0.00""#, "handling_fee"),
     ] {
         assert_eq!(one(&us(extra)), pair("invalid_amount", field), "{extra}");
     }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::{Cart, LineItem, NexusAddress};
 use crate::error::{Code, Error, Result};
-use crate::money::{decimal_from_f64, parse_decimal, DecimalInput, MAX_DECIMALS};
+use crate::money::DecimalInput;
 
 type Object = Map<String, Value>;
 
@@ -61,11 +61,11 @@ fn decimal(obj: &Object, key: &str) -> Option<DecimalInput> {
     let reason = |v| DecimalInput(Err(v));
     match obj.get(key)? {
         Value::Null => None,
-        Value::String(s) => Some(DecimalInput(parse_decimal(s, MAX_DECIMALS))),
+        Value::String(s) => Some(DecimalInput::read_str(s)),
         Value::Number(n) => Some(match (n.as_i64(), n.as_u64(), n.as_f64()) {
             (Some(i), _, _) => DecimalInput::ok(i.into()),
             (_, Some(u), _) => DecimalInput::ok(u.into()),
-            (_, _, Some(f)) => DecimalInput(decimal_from_f64(f, MAX_DECIMALS)),
+            (_, _, Some(f)) => DecimalInput::read_f64(f),
             _ => reason("is not a number".into()),
         }),
         _ => Some(reason("must be a number or a decimal string".into())),

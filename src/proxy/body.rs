@@ -167,9 +167,16 @@ mod tests {
             (exponent.0, exponent.1),
             (json!("invalid_amount"), json!(field))
         );
-        let zero = taxes(line("-0").as_bytes(), None).unwrap();
-        assert!(zero.json.contains(r#""unit_price":0,"#), "{}", zero.json);
-        assert_eq!(zero.key, taxes(line("0").as_bytes(), None).unwrap().key);
+        // A negative zero, as a number or a string, is refused, naming the field.
+        for text in ["-0", "-0.0", r#""-0""#, r#""-0.00""#] {
+            let zero = refused(taxes(line(text).as_bytes(), None).unwrap_err());
+            assert_eq!(
+                (zero.0, zero.1),
+                (json!("invalid_amount"), json!(field)),
+                "{text}"
+            );
+        }
+        assert!(taxes(line("0").as_bytes(), None).is_ok());
         let twice = refused(json_object(br#"{"a":1,"a":1}"#).unwrap_err());
         assert_eq!(
             twice,

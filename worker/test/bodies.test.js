@@ -1,7 +1,7 @@
 // Hostile bodies, table-driven: each gets a 400 naming the field, a 413 or
-// a 415, and nothing reaches TaxJar or the sync queue. The cases where
-// edgetax reads the value as TaxJar does (-0 is 0, the number 1e3 is 1000)
-// are served, and shown to reach TaxJar as the plain value.
+// a 415, and nothing reaches TaxJar or the sync queue. The one case
+// edgetax reads as TaxJar does (the JSON number 1e3 is 1000) is served,
+// and shown to reach TaxJar as the plain value.
 import { describe, expect, it } from "vitest";
 import { call, fakeRequests, withEnv } from "./helpers.js";
 
@@ -132,6 +132,11 @@ describe("amounts", () => {
       '"1e3" is not a decimal number (exponent notation is not accepted; write the plain decimal)')],
     ['"1e3" as order_discount', '"unit_price":"1.00"', ',"order_discount":"1e3"', () => amount("order_discount",
       '"1e3" is not a decimal number (exponent notation is not accepted; write the plain decimal)')],
+    // No cart amount is negative, so a signed zero is refused too.
+    ["-0", '"unit_price":-0', "", () => amount(LINE, "-0 is a negative zero; send 0")],
+    ["-0.0", '"unit_price":-0.0', "", () => amount(LINE, "-0 is a negative zero; send 0")],
+    ['"-0"', '"unit_price":"-0"', "", () => amount(LINE, '"-0" is a negative zero; send 0')],
+    ['"-0.00" as handling_fee', '"unit_price":"1.00"', ',"handling_fee":"-0.00"', () => amount("handling_fee", '"-0.00" is a negative zero; send 0')],
   ];
 
   it.each(refused)("%s: 400 naming the field", async (_name, line, extra, expected) => {
@@ -141,10 +146,10 @@ describe("amounts", () => {
     expect(await fakeRequests()).toEqual([]);
   });
 
-  // Served as TaxJar reads them: a JSON -0 is the number 0, and the JSON
-  // number 1e3 is 1000 (only the *string* "1e3" is refused, as above).
+  // Served as TaxJar reads it: the JSON number 1e3 is 1000 (only the
+  // *string* "1e3" is refused, as above).
   it.each([
-    ["-0", "-0", 0], ["-0.0", "-0.0", 0], ['"-0"', '"-0"', 0], ['"-0.00"', '"-0.00"', 0], ["1e3", "1e3", 1000],
+    ["1e3", "1e3", 1000],
   ])("%s is served as %s → %i, with the plain value's cache key", async (_name, raw, value) => {
     const text = cartText(`"unit_price":${raw}`);
     const r = await call("/v2/taxes", { body: text });
