@@ -5,6 +5,7 @@
 #   make test    cargo test, clippy, fmt, browser tests, release build, Node tests
 #   make demo    build, then the demo shop at http://127.0.0.1:8080 and the Worker on :8787 (Ctrl-C stops all)
 #   make screenshots  rewrite docs/screenshots/*.png from the storefront tests
+#   make load    bounded load test: wrangler dev + the fake TaxJar, autocannon at 1, 16, 64 connections
 #   make clean   remove build output (keeps .tools/ and node_modules/)
 #   make distclean  also remove .tools/ and node_modules/
 
@@ -40,7 +41,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 NPM_STAMP := node_modules/.edgetax-setup-stamp
 PKG_WASM := pkg/edgetax_bg.wasm
 
-.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e build test demo screenshots bench-memo clean distclean
+.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e setup-load build test demo screenshots bench-memo load clean distclean
 
 ## setup ---------------------------------------------------------------------
 
@@ -145,6 +146,21 @@ $(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
 
 bench-memo: build
 	node bench/memo-hit.mjs
+
+# Not part of `make test`: ~1 min, prints a table per concurrency and fails
+# on an error or when TaxJar calls exceed distinct carts (bench/load/README.md).
+LOAD_STAMP := bench/load/node_modules/.edgetax-setup-stamp
+
+setup-load: $(LOAD_STAMP)
+
+$(LOAD_STAMP): bench/load/package.json bench/load/package-lock.json
+	cd bench/load && npm ci --no-audit --no-fund
+	@touch $@
+
+load: setup
+	$(build_pkg)
+	$(MAKE) setup-worker setup-load
+	node bench/load/load.mjs
 
 ## demo ----------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ mod sync;
 
 use io::{binding_allows, cache_get, cache_put, fetch_once, read_body, sleep_promise, to_response};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -153,11 +153,18 @@ struct Upstreamed {
     attempts: u32,
 }
 
-/// An upstream call other requests for the same key may wait on.
+/// An upstream call other requests for the same key may wait on, kept
+/// after it lands until its answer is in the cache.
 struct Flight {
     done: Promise,
     result: RefCell<Option<Upstreamed>>,
+    /// When the result came (`Date.now()`); 0 while in flight.
+    landed_ms: Cell<f64>,
 }
+
+/// A landed flight is shared for at most this long, should its cache
+/// write never finish.
+const SHARE_LANDED_MS: f64 = 10_000.0;
 
 /// Per-isolate state.
 struct State {
@@ -346,11 +353,12 @@ async fn admit(
             return finish(reply, CacheStatus::Hit);
         }
     }
-    let (upstreamed, status) = match &prepared.cache_url {
+    let (upstreamed, status, landing) = match &prepared.cache_url {
         Some(url) => coalesced(state, config, admitted, &prepared, url).await,
         None => (
             exchange(config, &admitted.matched, &prepared.upstream).await,
             CacheStatus::None,
+            None,
         ),
     };
     log.cache = status;
@@ -369,7 +377,16 @@ async fn admit(
     if let (Some((ttl, code, body)), Some(cache), Some(url), CacheStatus::Miss) =
         (&finished.store, &cache, &prepared.cache_url, status)
     {
-        cache_put(runtime, cache, url, *ttl, *code, body);
+        if let Some(put) = cache_put(cache, url, *ttl, *code, body) {
+            // The write can take longer than TaxJar did: identical requests
+            // meanwhile share this answer instead of asking again.
+            let written = future_to_promise(async move {
+                let _ = JsFuture::from(put).await;
+                drop(landing);
+                Ok(JsValue::UNDEFINED)
+            });
+            let _ = runtime.wait_until(&written);
+        }
     }
     finish(finished.reply, status)
 }
@@ -380,22 +397,25 @@ fn backup(prepared: &Prepared, options: &OfflineOptions) -> Option<Reply> {
 }
 
 /// Asks TaxJar, or waits for an identical request of this isolate that
-/// already is asking: identical carts share one upstream call.
+/// already is asking (or whose answer is not in the cache yet): identical
+/// carts share one upstream call. The leader gets the [`Landing`] that
+/// ends the flight when dropped.
 async fn coalesced(
     state: &Rc<State>,
     config: &Config,
     admitted: &Admitted,
     prepared: &Prepared,
     key: &str,
-) -> (Upstreamed, CacheStatus) {
+) -> (Upstreamed, CacheStatus, Option<Landing>) {
     let waiting = state.inflight.borrow().get(key).cloned();
     if let Some(flight) = waiting {
         // Bounded, in case the leading request is cancelled mid-flight.
         let most = 2 * config.upstream_timeout_ms + 1000;
         let race = Promise::race(&Array::of2(&flight.done, &sleep_promise(most)));
         let _ = JsFuture::from(race).await;
-        if let Some(result) = flight.result.borrow().clone() {
-            return (result, CacheStatus::Coalesced);
+        let fresh = Date::now() - flight.landed_ms.get() < SHARE_LANDED_MS;
+        if let (Some(result), true) = (flight.result.borrow().clone(), fresh) {
+            return (result, CacheStatus::Coalesced, None);
         }
     }
     let mut resolve = None;
@@ -403,34 +423,54 @@ async fn coalesced(
     let flight = Rc::new(Flight {
         done,
         result: RefCell::new(None),
+        landed_ms: Cell::new(0.0),
     });
     state
         .inflight
         .borrow_mut()
         .insert(key.to_owned(), flight.clone());
-    let _guard = Landing {
+    let landing = Landing {
         state: state.clone(),
         key: key.to_owned(),
+        flight: flight.clone(),
         resolve,
     };
     let result = exchange(config, &admitted.matched, &prepared.upstream).await;
     *flight.result.borrow_mut() = Some(result.clone());
-    (result, CacheStatus::Miss)
+    flight.landed_ms.set(Date::now());
+    landing.wake();
+    (result, CacheStatus::Miss, Some(landing))
 }
 
 /// Ends a flight even if its request is dropped: followers never hang.
 struct Landing {
     state: Rc<State>,
     key: String,
+    flight: Rc<Flight>,
     resolve: Option<Function>,
+}
+
+impl Landing {
+    /// Lets the followers go (resolving twice does nothing).
+    fn wake(&self) {
+        if let Some(resolve) = &self.resolve {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
 }
 
 impl Drop for Landing {
     fn drop(&mut self) {
-        self.state.inflight.borrow_mut().remove(&self.key);
-        if let Some(resolve) = &self.resolve {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
+        let mut inflight = self.state.inflight.borrow_mut();
+        // Only this flight: a later one may have replaced a stale entry.
+        if inflight
+            .get(&self.key)
+            .is_some_and(|f| Rc::ptr_eq(f, &self.flight))
+        {
+            inflight.remove(&self.key);
         }
+        drop(inflight);
+        self.wake();
     }
 }
 

@@ -16,7 +16,7 @@ use super::config::Config;
 use super::reply::Reply;
 use super::upstream::{Outcome as Answer, UpstreamRequest};
 use crate::error::{Code, Error};
-use crate::sync::engine::{self, Attempt, Outcome, Plan};
+use crate::sync::engine::{self, Action, Attempt, Outcome, Plan};
 use crate::sync::engine::{Resource, SyncRecord};
 use crate::sync::log::LogEntry;
 use crate::sync::plan::{plan_order, plan_refund};
@@ -226,22 +226,43 @@ pub enum Step {
     Next(Box<Attempt>),
     /// Done: keep the outcome's record.
     Done(Outcome),
-    /// Failed: retry the message later (the reason, for the log).
-    Retry(String),
+    /// Failed: retry the message later.
+    Retry {
+        /// Why, for the log.
+        reason: String,
+        /// A record to keep meanwhile (see [`known_record`]).
+        record: Option<SyncRecord>,
+    },
+}
+
+/// What a failed `attempt` proved: an update sent because the create got
+/// 422 means TaxJar has the transaction. Kept with an empty hash, the next
+/// delivery updates (one call) instead of creating again (422, then the
+/// update: two calls, twice the chance to fail on every retry).
+pub fn known_record(attempt: &Attempt, synced_at: &str) -> Option<SyncRecord> {
+    (attempt.action == Action::Update && attempt.fallback).then(|| SyncRecord {
+        transaction_id: attempt.id.clone(),
+        hash: String::new(),
+        synced_at: synced_at.to_owned(),
+    })
 }
 
 /// The step after `answer` to `attempt`; `synced_at` (ISO 8601) goes in
 /// the record. Anything but success or a fallback is retried by the queue,
 /// so a timeout, a 5xx or a 429 never loses a transaction.
 pub fn after(attempt: &Attempt, answer: &Answer, synced_at: &str) -> Step {
+    let retry = |reason: String| Step::Retry {
+        reason,
+        record: known_record(attempt, synced_at),
+    };
     match answer {
         Answer::Answered { status, body, .. } => match engine::next(attempt, *status, body) {
             Ok(None) => Step::Done(attempt.outcome(*status, synced_at)),
             Ok(Some(fallback)) => Step::Next(Box::new(fallback)),
-            Err(error) => Step::Retry(error.to_string()),
+            Err(error) => retry(error.to_string()),
         },
-        Answer::TimedOut => Step::Retry("TaxJar did not answer in time".to_owned()),
-        Answer::Failed => Step::Retry("could not reach TaxJar".to_owned()),
+        Answer::TimedOut => retry("TaxJar did not answer in time".to_owned()),
+        Answer::Failed => retry("could not reach TaxJar".to_owned()),
     }
 }
 
@@ -380,8 +401,39 @@ mod tests {
             answered(429, "{}", None),
             Answer::TimedOut,
         ] {
-            assert!(matches!(after(&attempt, &answer, "t"), Step::Retry(_)));
+            // A failed create proves nothing: no record.
+            let step = after(&attempt, &answer, "t");
+            assert!(matches!(step, Step::Retry { record: None, .. }), "{step:?}");
         }
+    }
+
+    #[test]
+    fn a_failed_update_after_422_keeps_a_record_so_the_retry_updates() {
+        let job = Job::Order { order: order("9") };
+        let Step::Next(update) = after(&first(&job), &answered(422, "{}", None), "t1") else {
+            panic!("no fallback");
+        };
+        let Step::Retry { record, .. } = after(&update, &Answer::TimedOut, "t2") else {
+            panic!("not retried");
+        };
+        let record = record.unwrap();
+        assert_eq!(
+            (record.transaction_id.as_str(), record.hash.as_str()),
+            ("9", "")
+        );
+        let options = TransactionOptions::default();
+        let Ok(Plan::Send(retry)) = plan(&job, Some(&record), &options, "") else {
+            panic!("skipped");
+        };
+        // One call when it is there; a 404 still falls back to a create.
+        assert_eq!((retry.request.method, retry.fallback), ("PUT", false));
+        let Step::Next(create) = after(&retry, &answered(404, "{}", None), "t3") else {
+            panic!("no fallback");
+        };
+        assert_eq!(create.request.method, "POST");
+        // An update planned from a record that fails keeps that record.
+        let step = after(&retry, &answered(503, "{}", None), "t3");
+        assert!(matches!(step, Step::Retry { record: None, .. }), "{step:?}");
     }
 
     #[test]

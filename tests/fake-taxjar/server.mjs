@@ -17,6 +17,7 @@ import { HttpError, errorBody, present, requireObject } from './errors.mjs';
 import { normalizeRegions } from './regions.mjs';
 import { ratesResponse } from './rates.mjs';
 import { calculateTax, matchTaxFixture } from './taxes.mjs';
+import { draw, validateRandom } from './failures.mjs';
 import * as tx from './transactions.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -175,6 +176,7 @@ function validateSpec(spec) {
     if (!nonNegative(k)) throw new TypeError(`failure spec: ${k} must be a non-negative number`);
   }
   if (spec.body != null && typeof spec.body !== 'string') throw new TypeError('failure spec: body must be a string');
+  validateRandom(spec);
   return { ...spec };
 }
 
@@ -215,9 +217,11 @@ export async function startFake(options = {}) {
     if (!f || (f.spec.path && !path.startsWith(f.spec.path))) return null;
     f.matched += 1;
     if (f.spec.everyNth && f.matched % f.spec.everyNth !== 0) return null;
+    const chosen = draw(f);
+    if (!chosen) return null;
     f.fired += 1;
     if (f.spec.times != null && f.fired >= f.spec.times) state.failure = null;
-    return f.spec;
+    return chosen;
   }
 
   function reset() {
@@ -233,7 +237,20 @@ export async function startFake(options = {}) {
   }
 
   function send(res, entry, status, body, headers = {}) {
-    if (closed || res.destroyed) return;
+    if (closed) return;
+    if (entry?.lost) {
+      // afterCommit: the work is done, the answer is lost on the way back.
+      const spec = entry.lost;
+      delete entry.lost;
+      entry.servedStatus = status;
+      answerFailure(res, entry, spec);
+      return;
+    }
+    if (res.destroyed) {
+      // The caller gave up (a timeout): what it would have heard.
+      if (entry) entry.servedStatus ??= status;
+      return;
+    }
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     if (entry) entry.status = status;
     res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(text), ...headers });
@@ -245,21 +262,36 @@ export async function startFake(options = {}) {
   /** Answer an injected failure; returns false for a delay-only spec (then serve normally). */
   async function inject(res, entry, spec) {
     entry.injected = true;
+    if (spec.label != null) entry.failure = spec.label;
+    if (spec.afterCommit) {
+      entry.lost = spec; // served normally; send() replaces the answer
+      return false;
+    }
     if (spec.hang) return true; // never answered; close() destroys the socket
     if (spec.delayMs) await sleep(spec.delayMs);
-    const answers = spec.status != null || spec.body != null || spec.contentType != null || spec.retryAfter != null;
+    const answers = spec.status != null || spec.body != null || spec.contentType != null
+      || spec.retryAfter != null || spec.reset;
     if (closed) return true;
     if (!answers) return false;
+    answerFailure(res, entry, spec);
+    return true;
+  }
+
+  /** The failure's answer: `reset` closes the connection unanswered. */
+  function answerFailure(res, entry, spec) {
+    if (spec.reset) {
+      res.destroy();
+      return;
+    }
     const status = spec.status ?? 500;
     const headers = {};
     if (spec.retryAfter != null) headers['Retry-After'] = String(spec.retryAfter);
     if (spec.body == null) {
       send(res, entry, status, errorBody(status, 'Injected failure (fake-taxjar)'), headers);
-      return true;
+      return;
     }
     headers['Content-Type'] = spec.contentType ?? (tryJson(spec.body).ok ? JSON_TYPE : 'text/plain; charset=utf-8');
     send(res, entry, status, spec.body, headers);
-    return true;
   }
 
   function control(req, res, path, raw) {

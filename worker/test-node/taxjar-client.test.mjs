@@ -3,45 +3,21 @@
 // A server points its client at the Worker with a proxy key as "API key";
 // the fake must see the real token instead.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import Taxjar from "taxjar";
 import { defaultConformanceDir, startFake } from "../../tests/fake-taxjar/server.mjs";
+import { startWranglerDev } from "../scripts/wrangler-dev.mjs";
 import { findSecrets } from "../test/leaks.js";
-import { freePort } from "../test/ports.mjs";
 
-const WORKER_DIR = fileURLToPath(new URL("..", import.meta.url));
-const WRANGLER = join(WORKER_DIR, "node_modules", "wrangler", "bin", "wrangler.js");
-const READY_TIMEOUT_MS = 90_000;
 const conformance = (...parts) => JSON.parse(readFileSync(join(defaultConformanceDir(), ...parts), "utf8"));
 const US = conformance("taxjar-docs", "taxes", "united-states.json");
 
 let fake;
 let dev;
-let devOutput = "";
 let base;
-let persist;
-
-/** Polls until the Worker answers (any route answers; /v2/nope is a 404). */
-async function waitForWorker() {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (dev.exitCode !== null) throw new Error(`wrangler dev exited early:\n${devOutput}`);
-    try {
-      const res = await fetch(`${base}/v2/nope`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 404) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`wrangler dev was not ready within ${READY_TIMEOUT_MS} ms:\n${devOutput}`);
-}
 
 /** Sends a raw request line (no client-side URL normalization). */
 function rawGet(path) {
@@ -58,52 +34,24 @@ function rawGet(path) {
 
 before(async () => {
   fake = await startFake({ token: "test-token" });
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  persist = mkdtempSync(join(tmpdir(), "edgetax-wrangler-"));
-  const args = [
-    WRANGLER, "dev", "--ip", "127.0.0.1", "--port", String(port), "--local",
-    "--persist-to", persist, "--show-interactive-dev-session=false", "--test-scheduled",
-    "--var", `TAXJAR_API_URL:${fake.url}`,
-    "--var", "TAXJAR_API_TOKEN:test-token",
-    "--var", "PROXY_KEYS:pk_test_1",
-    "--var", "STORE_URL:https://shop.example",
-    "--var", "ALLOWED_ORIGINS:https://shop.example",
-    // So this server-side client can be shown a backup estimate.
-    "--var", "OFFLINE_FOR_SERVERS:true",
-  ];
-  // Its own process group, so the whole tree (wrangler, workerd) is killed.
-  dev = spawn(process.execPath, args, {
-    cwd: WORKER_DIR,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+  dev = await startWranglerDev({
+    args: ["--test-scheduled"],
+    vars: {
+      TAXJAR_API_URL: fake.url,
+      TAXJAR_API_TOKEN: "test-token",
+      PROXY_KEYS: "pk_test_1",
+      STORE_URL: "https://shop.example",
+      ALLOWED_ORIGINS: "https://shop.example",
+      // So this server-side client can be shown a backup estimate.
+      OFFLINE_FOR_SERVERS: "true",
+    },
   });
-  dev.stdout.on("data", (chunk) => (devOutput += chunk));
-  dev.stderr.on("data", (chunk) => (devOutput += chunk));
-  await waitForWorker();
+  base = dev.base;
 });
 
 after(async () => {
-  if (dev && dev.exitCode === null) {
-    const exited = new Promise((resolve) => dev.once("exit", resolve));
-    try {
-      process.kill(-dev.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-dev.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await dev?.stop();
   await fake?.close();
-  if (persist) rmSync(persist, { recursive: true, force: true });
 });
 
 test("taxForOrder answers the documented US scenario through the Worker", async () => {
@@ -232,19 +180,19 @@ test("the client reads a backup estimate built from the summary rates the cron k
 });
 
 test("the Worker's log lines hold no token, key or address", () => {
-  const lines = devOutput.split("\n").filter((line) => line.startsWith('{"method"'));
-  assert.ok(lines.length >= 8, devOutput);
+  const lines = dev.output().split("\n").filter((line) => line.startsWith('{"method"'));
+  assert.ok(lines.length >= 8, dev.output());
   for (const line of lines) {
     const entry = JSON.parse(line);
     assert.deepEqual(Object.keys(entry), ["method", "path", "status", "cache", "upstream_ms", "attempts", "key_hash", "caller"]);
   }
-  const refreshes = devOutput.split("\n").filter((line) => line.startsWith('{"event":"refresh_rates"'));
-  assert.equal(refreshes.length, 1, devOutput);
+  const refreshes = dev.output().split("\n").filter((line) => line.startsWith('{"event":"refresh_rates"'));
+  assert.equal(refreshes.length, 1, dev.output());
   assert.equal(JSON.parse(refreshes[0]).status, "stored");
   for (const secret of ["test-token", "pk_test_1", "pk_wrong", "1335 E 103rd"]) {
     assert.ok(![...lines, ...refreshes].join("\n").includes(secret), secret);
   }
   // Everything wrangler dev and the Worker printed, in every encoding the
   // workerd suite's scan knows (wrangler shows --var values as "(hidden)").
-  assert.deepEqual(findSecrets(devOutput, ["test-token", "pk_test_1", "pk_wrong"]), []);
+  assert.deepEqual(findSecrets(dev.output(), ["test-token", "pk_test_1", "pk_wrong"]), []);
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { defaultConformanceDir, startFake } from "../../tests/fake-taxjar/server.mjs";
 import { startHostileUpstream } from "./hostile-upstream.mjs";
 import { startLegacyUpstream } from "./legacy-upstream.mjs";
-import { freePort } from "./ports.mjs";
+import { freePort } from "../scripts/wrangler-dev.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Where the totals are written, for docs/RELIABILITY.md. */

@@ -4,31 +4,10 @@
 // consumer is driven directly (createMessageBatch / getQueueResult), with
 // the producer swapped for a recorder, so every retry round is explicit
 // and no test waits for a real delay.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../src/index.js";
 import { call, FAKE, fakeFail, fakeRequests, logLines, withEnv } from "./helpers.js";
-
-function order(id, overrides = {}) {
-  return {
-    id,
-    created_at: "2024-03-01T10:00:00Z",
-    status: "completed",
-    from_country: "US",
-    from_zip: "92093",
-    from_state: "CA",
-    to_country: "US",
-    to_zip: "90002",
-    to_state: "CA",
-    to_city: "Los Angeles",
-    to_street: "123 Palm Grove Ln",
-    shipping: 5,
-    sales_tax: "1.35",
-    line_items: [{ id: "1", quantity: 1, unit_price: "10.00" }],
-    ...overrides,
-  };
-}
+import { deliverBatch, order } from "./queue.js";
 
 const refundOf = (id, orderId) => ({ refund: { id, created_at: "2024-03-05T10:00:00Z" }, order: order(orderId) });
 
@@ -46,34 +25,15 @@ function recording(changes = {}) {
 /**
  * Delivers `bodies` to the Worker's queue handler until every message is
  * acked, redelivering retried ones with attempts + 1 (at most 11 rounds, as
- * max_retries = 10). Returns the bodies still unacked and the delays asked.
+ * max_retries = 10, or `rounds`). Returns the bodies still unacked and the delays asked.
  */
-async function drain(bodies, testEnv) {
+async function drain(bodies, testEnv, rounds = 11) {
   let pending = bodies.map((body, i) => ({ id: `msg-${i}`, body, attempts: 1 }));
   const delays = [];
-  for (let round = 0; round <= 10 && pending.length > 0; round++) {
-    const batch = createMessageBatch(
-      "edgetax-sync",
-      pending.map((p) => ({ id: p.id, timestamp: new Date(), attempts: p.attempts, body: p.body })),
-    );
-    // getQueueResult does not report delays: a thin wrapper records them.
-    const watched = {
-      queue: batch.queue,
-      messages: batch.messages.map((m) => ({
-        id: m.id,
-        body: m.body,
-        attempts: m.attempts,
-        ack: () => m.ack(),
-        retry: (options) => {
-          delays.push(options?.delaySeconds);
-          m.retry(options);
-        },
-      })),
-    };
-    const ctx = createExecutionContext();
-    await worker.queue(watched, testEnv, ctx);
-    const result = await getQueueResult(batch, ctx);
-    const retried = new Set(result.retryMessages.map((r) => r.msgId));
+  for (let round = 0; round < rounds && pending.length > 0; round++) {
+    const { retries } = await deliverBatch(pending, testEnv);
+    delays.push(...retries.map((r) => r.delaySeconds));
+    const retried = new Set(retries.map((r) => r.id));
     pending = pending.filter((p) => retried.has(p.id)).map((p) => ({ ...p, attempts: p.attempts + 1 }));
   }
   return { pending, delays };
@@ -187,6 +147,29 @@ describe("the SYNC_QUEUE consumer", () => {
     const attemptLines = logLines.filter((l) => l.includes('"resource":') && l.includes('"event":"response"'));
     expect(attemptLines.length).toBeGreaterThanOrEqual(18);
   });
+});
+
+it("after a create answered 422 and its update failed, the next delivery only updates", async () => {
+  const { sent, env: testEnv } = recording();
+  await call("/sync/orders", { body: order("h1"), envOverride: testEnv });
+  // 1st delivery: the create lands, its answer is lost.
+  await fakeFail({ status: 502, afterCommit: true, times: 1 });
+  expect((await drain(sent, testEnv, 1)).pending.length).toBe(1);
+  // 2nd: the create meets 422, the update fails.
+  await fakeFail({ everyNth: 2, times: 1, status: 500 });
+  expect((await drain(sent, testEnv, 1)).pending.length).toBe(1);
+  // TaxJar has it: the record says so (no hash yet), so the 3rd sends one PUT.
+  const known = JSON.parse(await env.SYNC_STATE.get("order:h1"));
+  expect([known.transaction_id, known.hash]).toEqual(["h1", ""]);
+  expect((await drain(sent, testEnv, 1)).pending).toEqual([]);
+  const requests = await fakeRequests();
+  expect(requests.map((r) => [r.method, r.status, r.servedStatus ?? null])).toEqual([
+    ["POST", 502, 201],
+    ["POST", 422, null],
+    ["PUT", 500, null],
+    ["PUT", 200, null],
+  ]);
+  expect(JSON.parse(await env.SYNC_STATE.get("order:h1")).hash).toMatch(/^[0-9a-f]{64}$/);
 });
 
 /** A recording env over `base` that appends to `into`. */

@@ -16,7 +16,7 @@ use crate::proxy::flow;
 use crate::proxy::upstream::{Outcome, UpstreamRequest};
 use crate::proxy::Reply;
 
-use super::{fetch_request, set_timeout, RateLimiter, WorkerCache, WorkerRuntime};
+use super::{fetch_request, set_timeout, RateLimiter, WorkerCache};
 
 pub(super) async fn fetch_once(call: &UpstreamRequest, timeout_ms: u32) -> Outcome {
     let signal = AbortSignal::timeout_with_u32(timeout_ms);
@@ -124,26 +124,20 @@ pub(super) async fn cache_get(cache: &WorkerCache, url: &str) -> Option<Reply> {
     Some(flow::from_cache(status.as_deref(), body))
 }
 
-/// Stores an answer after the response is sent (`waitUntil`).
+/// Starts storing an answer; the caller hands the promise to `waitUntil`.
 pub(super) fn cache_put(
-    runtime: &WorkerRuntime,
     cache: &WorkerCache,
     url: &str,
     ttl: u32,
     status: u16,
     body: &str,
-) {
+) -> Option<Promise> {
     let stored = Reply {
         status: 200,
         headers: flow::stored_headers(ttl, status),
         body: Some(body.to_owned()),
     };
-    let Ok(response) = to_response(&stored) else {
-        return;
-    };
-    if let Ok(promise) = cache.put(url, &response) {
-        let _ = runtime.wait_until(&promise);
-    }
+    cache.put(url, &to_response(&stored).ok()?).ok()
 }
 
 pub(super) fn sleep_promise(ms: u32) -> Promise {

@@ -133,17 +133,24 @@ pub(super) async fn process(
         console_log(&plan::attempt_line(config, token, &attempt, &answer, ms));
         match plan::after(&attempt, &answer, &format_iso(Date::now() as i64)) {
             Step::Next(fallback) => attempt = *fallback,
-            Step::Retry(_) => return retry,
+            Step::Retry { record, .. } => {
+                keep(state.as_ref(), &key, record.as_ref()).await;
+                return retry;
+            }
             Step::Done(outcome) => {
-                if let (Some(state), Some(record)) = (&state, &outcome.record) {
-                    // A lost write only costs one more PUT next time.
-                    let text = serde_json::to_string(record).unwrap_or_default();
-                    if let Ok(promise) = state.put(&key, &text) {
-                        let _ = JsFuture::from(promise).await;
-                    }
-                }
+                keep(state.as_ref(), &key, outcome.record.as_ref()).await;
                 return None;
             }
+        }
+    }
+}
+
+/// Writes a sync record. A lost write only costs one more call next time.
+async fn keep(state: Option<&SyncState>, key: &str, record: Option<&SyncRecord>) {
+    if let (Some(state), Some(record)) = (state, record) {
+        let text = serde_json::to_string(record).unwrap_or_default();
+        if let Ok(promise) = state.put(key, &text) {
+            let _ = JsFuture::from(promise).await;
         }
     }
 }
