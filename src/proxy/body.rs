@@ -87,14 +87,14 @@ pub struct TaxBody {
 /// problem's `code` and `field`.
 pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
     let text = utf8(bytes)?;
-    // Syntax first: the cart reader blames no field for a syntax error.
-    if let Err(error) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        return Err(Reply::invalid(&Error::new(
+    // Syntax first, in the one parse: a syntax error names no field.
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| {
+        Reply::invalid(&Error::new(
             Code::InvalidType,
             format!("the body is not valid JSON: {error}"),
-        )));
-    }
-    let cart = Cart::from_json(text).map_err(|e| Reply::invalid(&e))?;
+        ))
+    })?;
+    let cart = Cart::from_value(&value).map_err(|e| Reply::invalid(&e))?;
     let lines = cart.line_items.as_ref().map_or(0, Vec::len);
     if lines > MAX_LINE_ITEMS {
         return Err(Reply::invalid(&Error::field(
