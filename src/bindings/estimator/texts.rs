@@ -88,3 +88,39 @@ impl TextIndex {
         self.known.clear();
     }
 }
+
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    // `make test` runs the wasm tests in browsers only.
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn text(s: &str) -> JsString {
+        JsString::from(s)
+    }
+
+    fn key(index: &mut TextIndex, s: &str) -> Option<String> {
+        index.get(&text(s)).map(|known| known.key.clone())
+    }
+
+    #[wasm_bindgen_test]
+    fn bounded_and_mirrored_in_the_js_map() {
+        let mut index = TextIndex::new(2);
+        index.insert(text("a"), "ka".into(), vec![], 0);
+        index.insert(text("b"), "kb".into(), vec![], 0);
+        assert_eq!(key(&mut index, "a").as_deref(), Some("ka")); // b is now the oldest
+        index.insert(text("c"), "kc".into(), vec![], 0);
+        assert_eq!(index.slots.size(), 2, "an evicted text leaves the JS Map");
+        assert!(index.slots.get(&text("b")).is_undefined());
+        assert_eq!(key(&mut index, "b"), None);
+        // A text seen again keeps its slot; what it maps to is replaced.
+        index.insert(text("a"), "ka".into(), vec!["1".into()], 1);
+        assert_eq!(index.slots.size(), 2);
+        assert_eq!(index.get(&text("a")).map(|k| k.regions), Some(1));
+        index.clear();
+        assert_eq!(index.slots.size(), 0);
+        assert_eq!(key(&mut index, "c"), None);
+    }
+}
