@@ -6,7 +6,7 @@
 //! are kept as the strings `"NaN"` and `"Infinity"`, which money parsing
 //! refuses by name, instead of the silent `null` of plain JSON.
 
-use js_sys::{Error as JsError, Reflect, JSON};
+use js_sys::{Error as JsError, JsString, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -59,11 +59,12 @@ pub fn js_error(error: &Error) -> JsValue {
     js.into()
 }
 
-/// A JS value as JSON text (`what` names it in errors).
-pub fn json_text(value: &JsValue, what: &str) -> Result<String, Error> {
+/// A JS value as JSON text, left in JS as a string (`what` names it in
+/// errors): for callers that may not need the text copied into the wasm.
+pub fn json_string(value: &JsValue, what: &str) -> Result<JsString, Error> {
     to_json_text(value)
         .ok()
-        .and_then(|text| text.as_string())
+        .and_then(|text| text.dyn_into::<JsString>().ok())
         .ok_or_else(|| {
             Error::field(
                 Code::InvalidType,
@@ -71,6 +72,11 @@ pub fn json_text(value: &JsValue, what: &str) -> Result<String, Error> {
                 format!("{what} cannot be written as JSON"),
             )
         })
+}
+
+/// A JS value as JSON text (`what` names it in errors).
+pub fn json_text(value: &JsValue, what: &str) -> Result<String, Error> {
+    json_string(value, what).map(String::from)
 }
 
 /// Reads a cart from a JS object (numbers or decimal strings for money).

@@ -134,8 +134,6 @@ extern "C" {
 
     #[wasm_bindgen(typescript_type = "WorkerCache")]
     type WorkerCache;
-    #[wasm_bindgen(method, catch, js_name = match)]
-    fn lookup(this: &WorkerCache, key: &str) -> Result<Promise, JsValue>;
     #[wasm_bindgen(method, catch)]
     fn put(this: &WorkerCache, key: &str, response: &Response) -> Result<Promise, JsValue>;
 

@@ -86,6 +86,7 @@ pub struct TaxBody {
 /// Reads, checks and rebuilds a tax request body; a 400 names the first
 /// problem's `code` and `field`.
 pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
+    // The first pass checks syntax, depth and keys; then one parse.
     let text = checked(bytes)?;
     let cart = Cart::from_json(text).map_err(|e| Reply::invalid(&e))?;
     let lines = cart.line_items.as_ref().map_or(0, Vec::len);

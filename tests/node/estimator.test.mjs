@@ -3,49 +3,18 @@
 // rule (validate, memo, coalescing, nexus gate, exemptions, errors, logs).
 // Time is driven by the `now` option, so TTLs are tested without waiting.
 
-import { test, before, after, beforeEach } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { initSync, Estimator } from "../../pkg/edgetax.js";
-import { startFake } from "../fake-taxjar/server.mjs";
+import { Estimator } from "../../pkg/edgetax.js";
+import { TOKEN, cart, fakeSession } from "./estimator-session.mjs";
 
-initSync({ module: readFileSync(new URL("../../pkg/edgetax_bg.wasm", import.meta.url)) });
-
-const TOKEN = "test-token";
-let fake;
-let clock;
-
-before(async () => {
-  fake = await startFake({ token: TOKEN });
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.reset();
-  clock = 1_000_000;
-});
+const session = fakeSession();
 
 /** Upstream `POST /v2/taxes` calls the fake has seen. */
-const taxCalls = () => fake.stats()["POST /v2/taxes"] ?? 0;
+const taxCalls = () => session.fake.stats()["POST /v2/taxes"] ?? 0;
 
 function estimator(options = {}) {
-  return new Estimator({ apiUrl: fake.url, apiKey: TOKEN, now: () => clock, ...options });
-}
-
-function cart(overrides = {}) {
-  return {
-    to_country: "US",
-    to_zip: "10541",
-    to_state: "NY",
-    to_city: "Mahopac",
-    shipping: 7.99,
-    line_items: [
-      { id: "1", quantity: 1, unit_price: 19.99, product_tax_code: "20010" },
-      { id: "2", quantity: 2, unit_price: 9.95 },
-    ],
-    ...overrides,
-  };
+  return new Estimator({ apiUrl: session.fake.url, apiKey: TOKEN, now: () => session.clock, ...options });
 }
 
 /** Line taxes plus shipping tax, in cents. */
@@ -102,14 +71,14 @@ test("rule 2: memo per cart state: hits, TTL, A → B → A, LRU bound", async (
   assert.equal(taxCalls(), 4);
 
   // After the TTL the same cart is asked again.
-  clock += 900_001;
+  session.clock += 900_001;
   assert.equal((await e.estimate(cart())).source, "taxjar");
   assert.equal(taxCalls(), 5);
   assert.deepEqual(e.stats(), { calls: 5, cache_hits: 5, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0 });
 });
 
 test("rule 3: concurrent estimates share one call; an abort rejects only its caller", async () => {
-  fake.setFailure({ delayMs: 150, path: "/v2/taxes" });
+  session.fake.setFailure({ delayMs: 150, path: "/v2/taxes" });
   const e = estimator();
   const controller = new AbortController();
   const first = e.estimate(cart());
@@ -122,7 +91,7 @@ test("rule 3: concurrent estimates share one call; an abort rejects only its cal
   assert.equal(r1.amount_to_collect, r3.amount_to_collect);
   assert.equal(taxCalls(), 1);
   assert.equal(e.stats().coalesced, 2);
-  fake.setFailure(null);
+  session.fake.setFailure(null);
   // The shared answer was memoized although one waiter left.
   assert.equal((await e.estimate(cart())).source, "cache");
   // A signal that is already aborted rejects at once, without a call.
@@ -154,11 +123,11 @@ test("rule 4: nexusRegions 'fetch' asks once; a failed fetch lets calls through 
   assert.equal(tx.source, "no_nexus");
   assert.equal(or.source, "no_nexus");
   await e.estimate(cart()); // NY is in the fake's regions
-  assert.equal(fake.stats()["GET /v2/nexus/regions"], 1);
+  assert.equal(session.fake.stats()["GET /v2/nexus/regions"], 1);
   assert.equal(taxCalls(), 1);
 
-  fake.reset();
-  fake.setFailure({ status: 500, path: "/v2/nexus/regions" });
+  session.fake.reset();
+  session.fake.setFailure({ status: 500, path: "/v2/nexus/regions" });
   const logs = [];
   const failing = estimator({ nexusRegions: "fetch", onLog: (entry) => logs.push(entry) });
   assert.equal((await failing.estimate(cart({ to_zip: "97035", to_state: "OR" }))).source, "taxjar");
@@ -184,7 +153,7 @@ test("rule 5: exempt orders skip the call; customer_id, non_exempt and marketpla
 
 test("rule 6: a 4xx is memoized for 60 s, a 5xx is not", async () => {
   const e = estimator();
-  fake.setFailure({ status: 400, body: '{"error":"Bad Request","detail":"to_zip 10541 is not used within to_state NY","status":400}', times: 1 });
+  session.fake.setFailure({ status: 400, body: '{"error":"Bad Request","detail":"to_zip 10541 is not used within to_state NY","status":400}', times: 1 });
   const bad = cart({ shipping: 3 });
   await assert.rejects(e.estimate(bad), (err) => {
     assert.equal(err.code, "upstream_error");
@@ -194,11 +163,11 @@ test("rule 6: a 4xx is memoized for 60 s, a 5xx is not", async () => {
   });
   await assert.rejects(e.estimate(bad), { code: "upstream_error", status: 400 });
   assert.equal(taxCalls(), 1, "the same bad cart is not billed again");
-  clock += 60_001;
+  session.clock += 60_001;
   assert.equal((await e.estimate(bad)).source, "taxjar");
   assert.equal(taxCalls(), 2);
 
-  fake.setFailure({ status: 503, times: 1 });
+  session.fake.setFailure({ status: 503, times: 1 });
   const other = cart({ shipping: 4 });
   await assert.rejects(e.estimate(other), { code: "upstream_error", status: 503 });
   assert.equal((await e.estimate(other)).source, "taxjar");
@@ -207,16 +176,16 @@ test("rule 6: a 4xx is memoized for 60 s, a 5xx is not", async () => {
 });
 
 test("rule 6: timeout, network failure, 401 and a non-JSON body", async () => {
-  fake.setFailure({ delayMs: 400, path: "/v2/taxes" });
+  session.fake.setFailure({ delayMs: 400, path: "/v2/taxes" });
   await assert.rejects(estimator({ timeoutMs: 50 }).estimate(cart()), { code: "timeout" });
-  fake.setFailure(null);
+  session.fake.setFailure(null);
 
-  const closed = new Estimator({ apiUrl: "http://127.0.0.1:9", now: () => clock });
+  const closed = new Estimator({ apiUrl: "http://127.0.0.1:9", now: () => session.clock });
   await assert.rejects(closed.estimate(cart()), { code: "network_error" });
 
   await assert.rejects(estimator({ apiKey: "wrong" }).estimate(cart()), { code: "unauthorized", status: 401 });
 
-  fake.setFailure({ status: 200, body: "<html><body>Gateway</body></html>", contentType: "text/html", times: 1 });
+  session.fake.setFailure({ status: 200, body: "<html><body>Gateway</body></html>", contentType: "text/html", times: 1 });
   await assert.rejects(estimator().estimate(cart()), { code: "upstream_unparseable", status: 200 });
 });
 
@@ -228,7 +197,7 @@ test("rule 7: one log entry per call, hit, skip and error, never the apiKey", as
   await e.estimate(cart({ to_zip: "97035", to_state: "OR" }));
   await e.estimate(cart({ exemption_type: "wholesale" }));
   await assert.rejects(e.estimate(cart({ to_zip: "1" })));
-  fake.setFailure({ status: 500, times: 1 });
+  session.fake.setFailure({ status: 500, times: 1 });
   await assert.rejects(e.estimate(cart({ shipping: 2 })));
   assert.deepEqual(logs.map((l) => l.event), ["call", "cache_hit", "no_nexus_skip", "exempt_skip", "invalid", "error"]);
   assert.equal(logs[0].status, 200);
@@ -241,7 +210,7 @@ test("rule 7: one log entry per call, hit, skip and error, never the apiKey", as
 test("defaults and plugin go into the request; apiKey is sent as Bearer only when given", async () => {
   const e = estimator({ defaults: { from_country: "US", from_zip: "12054", from_state: "NY" }, plugin: "edgetax-test" });
   await e.estimate(cart());
-  const sent = fake.requests.find((r) => r.path === "/v2/taxes");
+  const sent = session.fake.requests.find((r) => r.path === "/v2/taxes");
   assert.equal(sent.body.from_zip, "12054");
   assert.equal(sent.body.plugin, "edgetax-test");
   assert.equal(sent.body.shipping, 7.99);
@@ -281,7 +250,7 @@ test("bad options are clear errors", () => {
 
 test("offline: true answers a flagged offlineEstimate when the Worker is unreachable, and asks again next time", async () => {
   const logs = [];
-  const e = new Estimator({ apiUrl: "http://127.0.0.1:9", offline: true, onLog: (l) => logs.push(l.event), now: () => clock });
+  const e = new Estimator({ apiUrl: "http://127.0.0.1:9", offline: true, onLog: (l) => logs.push(l.event), now: () => session.clock });
   const nj = cart({ to_zip: "07446", to_state: "NJ", shipping: 0, line_items: [{ id: "a", unit_price: 100 }] });
   const first = await e.estimate(nj);
   assert.equal(first.source, "offline");

@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
@@ -15,10 +15,12 @@ use web_sys::AbortSignal;
 mod answer;
 mod nexus;
 mod options;
+mod texts;
 
 use answer::{deep_freeze, estimate_object, line_ids, unreachable};
+use texts::TextIndex;
 
-use super::convert::{js_error, json_text, to_js};
+use super::convert::{js_error, json_string, to_js};
 use super::transport::{abort_reason, send, session_storage, wait, Saved, STORAGE_PREFIX};
 use crate::cart::Cart;
 use crate::error::{Code, Error};
@@ -29,14 +31,6 @@ use crate::model::{parse_body, TaxResponse};
 use crate::offline::{offline_estimate, Date, OfflineOptions};
 use crate::request::{tax_request, RequestOptions};
 use crate::validate::ValidCart;
-
-/// A cart text already validated and keyed, under regions version `regions`.
-#[derive(Clone)]
-struct KnownText {
-    key: String,
-    ids: Vec<String>,
-    regions: u32,
-}
 
 /// What the memo keeps: an estimate as JSON (with the frozen object hits
 /// share) or a 4xx failure.
@@ -76,8 +70,8 @@ struct Inner {
     nexus: RefCell<Nexus>,
     memo: RefCell<Memo<Stored>>,
     /// Cart JSON text → its key, for carts already validated and keyed.
-    text_keys: RefCell<Memo<KnownText>>,
-    /// Bumped whenever fetched nexus regions change, which voids `text_keys`.
+    texts: RefCell<TextIndex>,
+    /// Bumped whenever fetched nexus regions change, which voids `texts`.
     regions_version: Cell<u32>,
     in_flight: RefCell<HashMap<String, Promise>>,
     stats: RefCell<Stats>,
@@ -100,13 +94,13 @@ impl Estimator {
     }
 
     /// The estimate for `cart`: from the memo, a skip, or one shared call.
+    /// The cart is read now, so changing it after the call changes nothing.
     #[wasm_bindgen(unchecked_return_type = "Promise<Estimate>")]
     pub fn estimate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
         #[wasm_bindgen(unchecked_param_type = "EstimateOptions | undefined")] options: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
         // Only read `signal` from an object: Reflect.get on undefined throws,
         // and a thrown TypeError on every call is most of a memo hit's cost.
         let signal = options
@@ -115,7 +109,20 @@ impl Estimator {
             .flatten()
             .filter(|s| s.is_object())
             .map(|s| s.unchecked_into::<AbortSignal>());
-        future_to_promise(async move { inner.estimate(cart, signal).await })
+        if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
+            return Promise::reject(&abort_reason(s));
+        }
+        let text = json_string(&cart, "cart");
+        // A memo hit on a cart text seen before is answered here, without
+        // the future machinery and without copying the text into the wasm.
+        if let Some(answer) = text.as_ref().ok().and_then(|t| self.inner.known_hit(t)) {
+            return match answer {
+                Ok(estimate) => Promise::resolve(&estimate),
+                Err(error) => Promise::reject(&error),
+            };
+        }
+        let inner = self.inner.clone();
+        future_to_promise(async move { inner.estimate(text, signal).await })
     }
 
     /// The counters so far.
@@ -127,6 +134,7 @@ impl Estimator {
     /// Forgets every memoized answer (and those kept in sessionStorage).
     pub fn clear(&self) {
         self.inner.memo.borrow_mut().clear();
+        self.inner.texts.borrow_mut().clear();
         if let Some(storage) = self.inner.storage() {
             let keys: Vec<String> = (0..storage.length().unwrap_or(0))
                 .filter_map(|i| storage.key(i).ok().flatten())
@@ -178,26 +186,27 @@ impl Inner {
         *field(&mut self.stats.borrow_mut()) += 1;
     }
 
+    /// A memo hit for a cart text seen before (valid and due a lookup,
+    /// under the same nexus regions); `None` sends the cart the long way.
+    fn known_hit(&self, text: &JsString) -> Option<Result<JsValue, JsValue>> {
+        let known = self.texts.borrow_mut().get(text)?;
+        if known.regions != self.regions_version.get() {
+            return None;
+        }
+        self.hit(&known.key, &known.ids)
+    }
+
+    /// The long way: parse, validate, plan, then memo or one shared call.
     async fn estimate(
         self: Rc<Self>,
-        cart: JsValue,
+        text: Result<JsString, Error>,
         signal: Option<AbortSignal>,
     ) -> Result<JsValue, JsValue> {
-        if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
-            return Err(abort_reason(s));
-        }
-        let text = match json_text(&cart, "cart") {
+        let js_text = match text {
             Ok(text) => text,
             Err(error) => return Err(self.invalid(&error)),
         };
-        // Fast path: this exact cart text was seen, valid and due a lookup,
-        // under the same nexus regions; skip parsing, validation and hashing.
-        let known = self.text_keys.borrow_mut().get(&text, 0.0).cloned();
-        if let Some(known) = known.filter(|k| k.regions == self.regions_version.get()) {
-            if let Some(answer) = self.hit(&known.key, &known.ids) {
-                return answer;
-            }
-        }
+        let text = String::from(&js_text);
         let cart = match self.valid_cart(&text) {
             Ok(cart) => cart,
             Err(error) => return Err(self.invalid(&error)),
@@ -220,14 +229,12 @@ impl Inner {
         }
         let key = cart_key(&cart);
         let ids = line_ids(&cart);
-        let known = KnownText {
-            key: key.clone(),
-            ids: ids.clone(),
-            regions: self.regions_version.get(),
-        };
-        self.text_keys
-            .borrow_mut()
-            .insert(text, known, f64::INFINITY);
+        self.texts.borrow_mut().insert(
+            js_text,
+            key.clone(),
+            ids.clone(),
+            self.regions_version.get(),
+        );
         if let Some(answer) = self.hit(&key, &ids) {
             return answer;
         }

@@ -8,6 +8,7 @@ use js_sys::Reflect;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+use super::texts::TextIndex;
 use super::{Estimator, Inner, Nexus};
 use crate::bindings::convert::{cart_from_js, from_js, function_option};
 use crate::error::{Code, Error};
@@ -119,7 +120,7 @@ impl Estimator {
                 now,
                 nexus: RefCell::new(nexus),
                 memo: RefCell::new(Memo::new(max_entries)),
-                text_keys: RefCell::new(Memo::new(max_entries)),
+                texts: RefCell::new(TextIndex::new(max_entries)),
                 regions_version: Cell::new(0),
                 in_flight: RefCell::new(HashMap::new()),
                 stats: RefCell::new(Stats::default()),

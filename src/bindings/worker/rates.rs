@@ -4,9 +4,7 @@
 
 use js_sys::{Date, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
 
 use crate::offline::{Date as Day, OfflineOptions};
 use crate::proxy::config::Config;
@@ -14,7 +12,7 @@ use crate::proxy::rates::{self, Report, RATES_TTL_SECONDS};
 use crate::proxy::reply::JSON_TYPE;
 use crate::proxy::Reply;
 
-use super::io::to_response;
+use super::io::{self, to_response};
 use super::{console_log, exchange, State, WorkerCache, WorkerRuntime};
 
 #[wasm_bindgen]
@@ -138,15 +136,8 @@ async fn kv_text(kv: &RatesStore, key: &str) -> Option<String> {
 }
 
 async fn cached_text(cache: &WorkerCache, url: &str) -> Option<String> {
-    let found = JsFuture::from(cache.lookup(url).ok()?).await.ok()?;
-    if found.is_undefined() || found.is_null() {
-        return None;
-    }
-    let response: Response = found.unchecked_into();
-    JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()
+    // The header is not needed: kept rates are always a 200.
+    Some(io::cached_text(cache, url, "content-type").await?.1)
 }
 
 /// A JS error's message, for the report.

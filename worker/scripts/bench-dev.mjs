@@ -1,0 +1,68 @@
+// `wrangler dev` on scripts/bench-entry.js for the bench and profile
+// scripts: free ports (the inspector's too), optionally another build of the
+// package, and a close() that ends the whole process group.
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const WORKER_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+export async function freePort() {
+  const probe = http.createServer();
+  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
+  const { port } = probe.address();
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+/**
+ * Starts `wrangler dev` and waits until it answers. With `pkgDir`, the
+ * entry imports that build of the package instead of node_modules/edgetax.
+ * Answers `{ base, pid, inspectorPort, close }`.
+ */
+export async function startBenchDev(pkgDir = null) {
+  let entry = "scripts/bench-entry.js";
+  if (pkgDir) {
+    // A copy of the entry that imports the other build.
+    entry = `scripts/.bench-entry-${process.pid}-${Date.now()}.tmp.js`;
+    const source = readFileSync(join(WORKER_DIR, "scripts", "bench-entry.js"), "utf8")
+      .replace('"edgetax/edgetax_bg.wasm"', JSON.stringify(join(resolve(pkgDir), "edgetax_bg.wasm")))
+      .replace('from "edgetax"', `from ${JSON.stringify(join(resolve(pkgDir), "edgetax.js"))}`);
+    writeFileSync(join(WORKER_DIR, entry), source);
+  }
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const wrangler = join(WORKER_DIR, "node_modules", "wrangler", "bin", "wrangler.js");
+  const dev = spawn(process.execPath, [
+    wrangler, "dev", entry, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort),
+    "--local", "--show-interactive-dev-session=false",
+  ], { cwd: WORKER_DIR, env: { ...process.env, WRANGLER_SEND_METRICS: "false" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  dev.stdout.on("data", (c) => (output += c));
+  dev.stderr.on("data", (c) => (output += c));
+  const close = () => {
+    try {
+      process.kill(-dev.pid, "SIGKILL");
+    } catch {
+      // gone
+    }
+    if (pkgDir) rmSync(join(WORKER_DIR, entry), { force: true });
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/`)).status === 404) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline || dev.exitCode !== null) {
+      close();
+      throw new Error(`wrangler dev not ready:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return { base, pid: dev.pid, inspectorPort, close };
+}
