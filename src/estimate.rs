@@ -1,6 +1,8 @@
 //! The `Estimate`: TaxJar's answer applied to a cart, reconciled so the
 //! line taxes plus the shipping tax equal `amount_to_collect` exactly.
 
+use std::collections::HashMap;
+
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
@@ -217,6 +219,14 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
         .unwrap_or_default();
     let shipping = tax.breakdown.as_ref().and_then(|b| b.shipping.as_ref());
     let with_breakdown = !lines.is_empty();
+    // TaxJar's lines by id (the first of a repeated id wins), so matching
+    // stays linear in the number of lines.
+    let mut by_id: HashMap<&str, &LineBreakdown> = HashMap::with_capacity(lines.len());
+    for b in lines {
+        if let Some(id) = b.id.as_deref() {
+            by_id.entry(id).or_insert(b);
+        }
+    }
     // Parts in canonical order (lines by id, then shipping) so ties and
     // cents do not depend on the order the cart listed its lines in.
     let mut order: Vec<usize> = (0..estimate.line_items.len()).collect();
@@ -229,9 +239,7 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
             .get(i)
             .and_then(|l| l.product_tax_code.as_deref());
         let part = if with_breakdown {
-            let found = lines
-                .iter()
-                .find(|b: &&LineBreakdown| b.id.as_deref() == Some(&line.id));
+            let found = by_id.get(line.id.as_str()).copied();
             let taxable = found
                 .and_then(|b| b.rates.taxable_amount)
                 .unwrap_or_default();

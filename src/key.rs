@@ -19,12 +19,16 @@ const KEY_VERSION: &str = "et1";
 
 /// The memo key of a valid cart: `et1_` and 32 hex digits (128 bits).
 pub fn cart_key(cart: &ValidCart) -> String {
-    request_key(&tax_request(cart, &RequestOptions::default()))
+    canonical_key(tax_request(cart, &RequestOptions::default()))
 }
 
 /// The memo key of a built request (its `plugin` is ignored).
 pub fn request_key(request: &TaxRequest) -> String {
-    let mut canonical = request.clone();
+    canonical_key(request.clone())
+}
+
+/// The key of a request we own: sorted in place, no copy of its lines.
+fn canonical_key(mut canonical: TaxRequest) -> String {
     canonical.plugin = None;
     if let Some(lines) = canonical.line_items.as_mut() {
         lines.sort_by(|a, b| a.id.cmp(&b.id));

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use edgetax::cart::Cart;
-use edgetax::validate::{validate_cart, ValidCart};
+use edgetax::validate::{check_with_max_lines, validate_cart, ValidCart};
 
 /// (code, field) pairs for a cart given as JSON.
 fn problems(json: &str) -> Vec<(String, String)> {
@@ -297,5 +297,30 @@ fn every_problem_is_reported_at_once() {
             pair("invalid_quantity", "line_items[0].quantity"),
             pair("invalid_amount", "line_items[0].unit_price"),
         ]
+    );
+}
+
+#[test]
+fn the_line_cap_can_be_moved_for_benchmarks() {
+    let lines = |n: usize| {
+        let items: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id":"{i}","unit_price":1}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"to_zip":"90002","to_state":"CA","line_items":[{}]}}"#,
+            items.join(",")
+        );
+        Cart::from_json(&json).unwrap()
+    };
+    let valid = check_with_max_lines(&lines(1001), 10_000).unwrap();
+    assert_eq!(valid.lines.len(), 1001);
+    let errors = check_with_max_lines(&lines(11), 10).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].code.as_str(), "too_many_line_items");
+    assert_eq!(errors[0].message, "11 line items; at most 10 are allowed");
+    // The default cap is unchanged.
+    assert_eq!(
+        validate_cart(&lines(1001))[0].message,
+        "1001 line items; at most 1000 are allowed"
     );
 }

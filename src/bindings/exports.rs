@@ -1,9 +1,8 @@
-//! The exported functions: `allocate`, `validateCart`, `taxRequest`,
-//! `applyTax`, `cartKey`, `version`. `taxRequest` and `applyTax` take a
-//! `dialect` option (see [`crate::legacy`]); the legacy lookups are in
-//! `bindings::legacy`.
+//! The exported functions: `validateCart`, `taxRequest`, `applyTax`,
+//! `cartKey`, `version`, and `allocate` (in `bindings::allocate`).
+//! `taxRequest` and `applyTax` take a `dialect` option (see
+//! [`crate::legacy`]); the legacy lookups are in `bindings::legacy`.
 
-use rust_decimal::Decimal;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -14,10 +13,10 @@ use crate::estimate::apply_tax;
 use crate::key::cart_key;
 use crate::legacy::{apply_legacy_body, legacy_query};
 use crate::model::{parse_body, TaxResponse};
-use crate::money::DecimalInput;
 use crate::request::{tax_request, RequestOptions};
-use crate::split;
 use crate::validate::{validate_cart, ValidCart};
+
+pub use super::allocate::allocate;
 
 /// Options accepted by `taxRequest`.
 #[derive(Default, Deserialize)]
@@ -45,31 +44,6 @@ fn options<T: Default + serde::de::DeserializeOwned>(value: JsValue) -> Result<T
 
 fn valid_cart(cart: JsValue) -> Result<ValidCart, Error> {
     ValidCart::new(&cart_from_js(cart)?)
-}
-
-fn decimal_arg(input: DecimalInput, field: String) -> Result<Decimal, Error> {
-    input
-        .0
-        .map_err(|why| Error::field(Code::InvalidValue, field, why))
-}
-
-/// Splits `total` by `weights` to the cent (largest remainder).
-#[wasm_bindgen(unchecked_return_type = "string[]")]
-pub fn allocate(
-    #[wasm_bindgen(unchecked_param_type = "MoneyInput")] total: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "MoneyInput[]")] weights: JsValue,
-) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let total = decimal_arg(from_js(total, "total")?, "total".into())?;
-        let inputs: Vec<DecimalInput> = from_js(weights, "weights")?;
-        let weights = inputs
-            .into_iter()
-            .enumerate()
-            .map(|(i, w)| decimal_arg(w, format!("weights[{i}]")))
-            .collect::<Result<Vec<_>, _>>()?;
-        let shares = split::allocate(crate::Money::new(total), &weights)?;
-        Ok(to_js(&shares))
-    })())
 }
 
 /// Every problem with a cart as `{ code, field, message }`; empty when valid.

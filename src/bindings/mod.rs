@@ -1,6 +1,7 @@
 //! The JS face of edgetax. Everything here only converts between JS values
 //! and the core; no tax logic lives in this folder.
 
+pub mod allocate;
 pub mod convert;
 pub mod estimator;
 pub mod exports;

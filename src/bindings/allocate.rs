@@ -1,0 +1,215 @@
+//! The `allocate` export: money split by weights to the cent.
+//!
+//! The core does the split ([`crate::split::allocate_cents`]); this file
+//! reads the arguments and writes the shares. A list of 1,000 weights is
+//! common (a discount over a big order), and there the general paths cost
+//! more than the split: `JSON.stringify` and a float formatted again per
+//! weight on the way in, `JSON.parse` on the way out. So a list of plain
+//! numbers crosses as one `Float64Array`, and the shares as one string.
+
+use js_sys::Float64Array;
+use rust_decimal::Decimal;
+use wasm_bindgen::prelude::*;
+
+use super::convert::{from_js, js_result};
+use crate::error::{Code, Error};
+use crate::money::{decimal_from_f64, DecimalInput, Money, MAX_DECIMALS};
+use crate::split;
+
+#[wasm_bindgen(inline_js = "
+export function finiteNumbers(list) {
+  if (!Array.isArray(list)) return undefined;
+  for (let i = 0; i < list.length; i++) {
+    if (typeof list[i] !== 'number' || !Number.isFinite(list[i])) return undefined;
+  }
+  return Float64Array.from(list);
+}
+export function splitList(text) {
+  return text === '' ? [] : text.split(',');
+}
+")]
+extern "C" {
+    /// The list as a `Float64Array` when every item is a finite number.
+    #[wasm_bindgen(js_name = finiteNumbers)]
+    fn finite_numbers(list: &JsValue) -> Option<Float64Array>;
+    /// `"a,b"` → `["a", "b"]`; `""` → `[]`.
+    #[wasm_bindgen(js_name = splitList)]
+    fn split_list(text: &str) -> JsValue;
+}
+
+/// Splits `total` by `weights` to the cent (largest remainder).
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub fn allocate(
+    #[wasm_bindgen(unchecked_param_type = "MoneyInput")] total: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "MoneyInput[]")] weights: JsValue,
+) -> Result<JsValue, JsValue> {
+    js_result((|| {
+        let total = decimal_arg(from_js(total, "total")?, || "total".into())?;
+        let weights = match finite_numbers(&weights) {
+            Some(numbers) => numbers
+                .to_vec()
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| match short_decimal(v) {
+                    Some(d) => Ok(d),
+                    None => decimal_arg(DecimalInput(decimal_from_f64(v, MAX_DECIMALS)), || {
+                        format!("weights[{i}]")
+                    }),
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => from_js::<Vec<DecimalInput>>(weights, "weights")?
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| decimal_arg(w, || format!("weights[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        let cents = split::allocate_cents(Money::new(total), &weights)?;
+        Ok(split_list(&shares_text(&cents)))
+    })())
+}
+
+/// The value, or an `invalid_value` error naming `field` (built only then:
+/// a `format!` per weight was a fifth of a 1,000-weight split).
+fn decimal_arg(input: DecimalInput, field: impl FnOnce() -> String) -> Result<Decimal, Error> {
+    input
+        .0
+        .map_err(|why| Error::field(Code::InvalidValue, field(), why))
+}
+
+/// The decimal a float stands for, its shortest round-trip digits (what
+/// [`decimal_from_f64`] finds by formatting it), when those have at most
+/// [`MAX_DECIMALS`] places and the float times 10^places is below 10^15;
+/// else `None`.
+///
+/// Why it is exact: places are tried from 0 up, with the one candidate
+/// `m = round(v × 10^s)`. Below 10^15 (< 2^50), every decimal that reads
+/// back as `v` lies within 1/8 of `v × 10^s`, which the float product
+/// misses by at most 1/16, so the candidate is the only one there can be.
+/// `m` and `10^s` are exact floats and division rounds correctly, so
+/// `m / 10^s == v` says exactly that `m × 10^-s` reads back as `v`.
+fn short_decimal(v: f64) -> Option<Decimal> {
+    const POW10: [f64; MAX_DECIMALS as usize + 1] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
+    for (places, &scale) in POW10.iter().enumerate() {
+        let scaled = v * scale;
+        if scaled.abs() >= 1e15 {
+            return None;
+        }
+        let m = scaled.round();
+        if m / scale == v {
+            return Some(Decimal::new(m as i64, places as u32));
+        }
+    }
+    None
+}
+
+/// Shares in cents as two-place decimals (as `Money` prints them,
+/// `-3.34`), comma-separated, written by hand: formatting each through
+/// `Money` cost more than the split.
+fn shares_text(cents: &[i64]) -> String {
+    let mut out = Vec::with_capacity(cents.len() * 10);
+    for (k, &c) in cents.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        if c < 0 {
+            out.push(b'-');
+        }
+        let c = c.unsigned_abs();
+        push_digits(&mut out, c / 100);
+        out.extend([b'.', b'0' + (c / 10 % 10) as u8, b'0' + (c % 10) as u8]);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// `n` in decimal digits.
+fn push_digits(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the general path reads, with the scale (`Debug` shows `1.50`).
+    fn general(v: f64) -> String {
+        format!("{:?}", decimal_from_f64(v, MAX_DECIMALS))
+    }
+
+    fn check(v: f64) {
+        if let Some(d) = short_decimal(v) {
+            assert_eq!(format!("{:?}", Ok::<_, String>(d)), general(v), "{v:e}");
+        }
+    }
+
+    #[test]
+    fn short_decimals_are_the_floats_shortest_digits() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            0.1,
+            0.3,
+            1.5,
+            19.99,
+            29.94,
+            1e-6,
+            999999999.999999,
+            1e14,
+        ] {
+            assert!(short_decimal(v).is_some(), "{v}");
+            check(v);
+            check(-v);
+        }
+        assert_eq!(short_decimal(0.1 + 0.2), None); // 0.30000000000000004
+        assert_eq!(short_decimal(1e-7), None);
+        assert_eq!(short_decimal(1e15), None);
+        let mut seed = 3u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            seed
+        };
+        for _ in 0..300_000 {
+            let r = next();
+            // Decimals of 0–8 places (as prices and weights are), then
+            // arbitrary floats from random bits.
+            let places = (r >> 60) as i32 % 9;
+            check(((r >> 12) % 100_000_000_000_000) as f64 / 10f64.powi(places));
+            check(f64::from_bits(next()));
+            check(f64::from_bits(next() >> 2 | 0x3f00_0000_0000_0000));
+        }
+    }
+
+    #[test]
+    fn shares_print_as_money_does() {
+        let cents = [
+            0,
+            1,
+            -1,
+            10,
+            99,
+            -100,
+            123_456,
+            -987_654_321,
+            i64::MAX,
+            i64::MIN,
+        ];
+        let money: Vec<String> = cents
+            .into_iter()
+            .map(|c| Money::from_cents(c).to_string())
+            .collect();
+        assert_eq!(shares_text(&cents), money.join(","));
+        assert_eq!(shares_text(&[]), "");
+    }
+}
