@@ -5,6 +5,7 @@
 #   make test    cargo test, clippy, fmt, browser tests, release build, Node tests
 #   make demo    build, then the demo shop at http://127.0.0.1:8080 and the Worker on :8787 (Ctrl-C stops all)
 #   make screenshots  rewrite docs/screenshots/*.png from the storefront tests
+#   make fuzz    run every fuzz target 1M times (cargo +nightly fuzz; not in test)
 #   make clean   remove build output (keeps .tools/ and node_modules/)
 #   make distclean  also remove .tools/ and node_modules/
 
@@ -40,7 +41,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 NPM_STAMP := node_modules/.edgetax-setup-stamp
 PKG_WASM := pkg/edgetax_bg.wasm
 
-.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e build test demo screenshots bench-memo clean distclean
+.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e setup-fuzz build test demo screenshots bench-memo fuzz clean distclean
 
 ## setup ---------------------------------------------------------------------
 
@@ -144,6 +145,25 @@ $(E2E_STAMP): tests/e2e/package.json tests/e2e/package-lock.json
 bench-memo: build
 	node bench/memo-hit.mjs
 
+## fuzz ----------------------------------------------------------------------
+
+# Not part of `make test`: about 10 minutes on 2 cores. See fuzz/README.md.
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_TARGETS       := cart response order legacy_query
+export FUZZ_RUNS      ?= 1000000
+export FUZZ_SANITIZER ?= none
+
+# cargo-fuzz needs the nightly toolchain; setup never downloads a
+# toolchain (only package registries are used), so it must be installed.
+setup-fuzz:
+	@cargo +nightly --version >/dev/null 2>&1 \
+	  || { echo "make fuzz needs the nightly toolchain: rustup toolchain install nightly" >&2; exit 1; }
+	$(call tool,cargo-fuzz,cargo-fuzz $(CARGO_FUZZ_VERSION),--locked,cargo-fuzz,$(CARGO_FUZZ_VERSION))
+
+fuzz: setup-fuzz
+	node fuzz/seed.mjs
+	scripts/fuzz.sh $(FUZZ_TARGETS)
+
 ## demo ----------------------------------------------------------------------
 
 demo: setup
@@ -161,7 +181,7 @@ screenshots: setup
 
 clean:
 	cargo clean
-	rm -rf pkg
+	rm -rf pkg fuzz/target
 
 distclean: clean
 	rm -rf node_modules .tools
