@@ -18,7 +18,8 @@ timeout=${FUZZ_TIMEOUT:-5}
 # here instead of wrapping silently as in the release build.
 flags=(-a -s "$sanitizer")
 
-cargo +nightly fuzz build "${flags[@]}" "$@"
+# One build of every target (cargo fuzz build takes one target or all).
+cargo +nightly fuzz build "${flags[@]}"
 mkdir -p fuzz/logs
 summary=()
 failed=0
