@@ -8,6 +8,7 @@
 #   make load    bounded load test: wrangler dev + the fake TaxJar, autocannon at 1, 16, 64 connections
 #   make bench   every figure of docs/BENCHMARKS.md, with the machine (not part of make test)
 #   make size-check  fails when the gzip -9 .wasm is over its 80 KB budget
+#   make fuzz    run every fuzz target 1M times (cargo +nightly fuzz; not in test)
 #   make clean   remove build output (keeps .tools/ and node_modules/)
 #   make distclean  also remove .tools/ and node_modules/
 
@@ -43,7 +44,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 NPM_STAMP := node_modules/.edgetax-setup-stamp
 PKG_WASM := pkg/edgetax_bg.wasm
 
-.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e setup-load build test demo screenshots bench bench-memo size-check load clean distclean
+.PHONY: setup setup-rust setup-tools setup-browsers setup-node setup-worker setup-e2e setup-load setup-fuzz build test demo screenshots bench bench-memo size-check load fuzz clean distclean
 
 ## setup ---------------------------------------------------------------------
 
@@ -189,11 +190,31 @@ load: setup
 	$(build_pkg)
 	$(MAKE) setup-worker setup-load
 	node bench/load/load.mjs
+
 # The .wasm budget of issue #9: gzip -9 at most 80 KB, everything included.
 # Not in `make test` (yet): it fails today.
 size-check:
 	@[[ -f $(PKG_WASM) ]] || $(MAKE) build
 	node bench/size.mjs --check
+
+## fuzz ----------------------------------------------------------------------
+
+# Not part of `make test`: about 10 minutes on 2 cores. See fuzz/README.md.
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_TARGETS       := cart response order legacy_query
+export FUZZ_RUNS      ?= 1000000
+export FUZZ_SANITIZER ?= none
+
+# cargo-fuzz needs the nightly toolchain; setup never downloads a
+# toolchain (only package registries are used), so it must be installed.
+setup-fuzz:
+	@cargo +nightly --version >/dev/null 2>&1 \
+	  || { echo "make fuzz needs the nightly toolchain: rustup toolchain install nightly" >&2; exit 1; }
+	$(call tool,cargo-fuzz,cargo-fuzz $(CARGO_FUZZ_VERSION),--locked,cargo-fuzz,$(CARGO_FUZZ_VERSION))
+
+fuzz: setup-fuzz
+	node fuzz/seed.mjs
+	scripts/fuzz.sh $(FUZZ_TARGETS)
 
 ## demo ----------------------------------------------------------------------
 
@@ -212,7 +233,7 @@ screenshots: setup
 
 clean:
 	cargo clean
-	rm -rf pkg
+	rm -rf pkg fuzz/target
 
 distclean: clean
 	rm -rf node_modules .tools

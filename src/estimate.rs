@@ -250,7 +250,7 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
             line.combined_tax_rate = line_rate;
             Part {
                 tax: cents(found.and_then(|b| b.rates.tax_collectable)),
-                exact: taxable * line_rate,
+                exact: taxable.saturating_mul(line_rate),
             }
         } else {
             let taxable = if product_code == Some(EXEMPT_PRODUCT_CODE) {
@@ -262,7 +262,7 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
             line.combined_tax_rate = rate;
             Part {
                 tax: Money::ZERO,
-                exact: taxable.value() * rate,
+                exact: taxable.value().saturating_mul(rate),
             }
         };
         parts.push(part);
@@ -274,29 +274,28 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
             ship.taxable_amount = cents(Some(taxable));
             Some(Part {
                 tax: cents(s.rates.tax_collectable),
-                exact: taxable * s.rates.combined_tax_rate.unwrap_or(rate),
+                exact: taxable.saturating_mul(s.rates.combined_tax_rate.unwrap_or(rate)),
             })
         }
         None if tax.freight_taxable && !ship.amount.is_zero() => {
             ship.taxable_amount = ship.amount;
             Some(Part {
                 tax: Money::ZERO,
-                exact: ship.amount.value() * rate,
+                exact: ship.amount.value().saturating_mul(rate),
             })
         }
         None => None,
     };
     parts.extend(ship_part);
     let target = estimate.amount_to_collect;
-    let off: i64 = parts
-        .iter()
-        .map(|p| p.tax.cents().unwrap_or(0))
-        .sum::<i64>()
-        - target.cents().unwrap_or(0);
+    // In i128, and `None` for figures past i64 cents: no real tax is that
+    // large, and such an answer is split afresh like any other.
+    let given: Option<i128> = parts.iter().map(|p| p.tax.cents().map(i128::from)).sum();
+    let off = given.zip(target.cents()).map(|(g, t)| g - i128::from(t));
     // A cent or two off: keep TaxJar's values and move only those cents.
     // More (no breakdown, or a partial one): split the total afresh.
     if !(with_breakdown
-        && off.unsigned_abs() <= parts.len() as u64
+        && off.is_some_and(|off| off.unsigned_abs() <= parts.len() as u128)
         && reconcile(&mut parts, target))
     {
         fresh_split(&mut parts, target);
@@ -324,9 +323,24 @@ fn fresh_split(parts: &mut [Part], target: Money) {
     if weights.iter().all(|w| w.is_zero()) {
         weights[0] = Decimal::ONE;
     }
-    if let Ok(shares) = allocate(target, &weights) {
-        for (part, share) in parts.iter_mut().zip(shares) {
-            part.tax = share;
+    match allocate(target, &weights) {
+        Ok(shares) => {
+            for (part, share) in parts.iter_mut().zip(shares) {
+                part.tax = share;
+            }
+        }
+        // Too large to split in cents (no real tax is): the part with the
+        // largest weight takes it all, so the parts still sum to the total.
+        Err(_) => {
+            let mut largest = 0;
+            for (i, w) in weights.iter().enumerate() {
+                if *w > weights[largest] {
+                    largest = i;
+                }
+            }
+            for (i, part) in parts.iter_mut().enumerate() {
+                part.tax = if i == largest { target } else { Money::ZERO };
+            }
         }
     }
 }

@@ -139,7 +139,10 @@ impl Money {
     /// Whole cents, rounding half away from zero first. `None` only past
     /// ±9.2e16 dollars.
     pub fn cents(self) -> Option<i64> {
-        (self.round_cents().0 * Decimal::ONE_HUNDRED).to_i64()
+        self.round_cents()
+            .0
+            .checked_mul(Decimal::ONE_HUNDRED)?
+            .to_i64()
     }
 
     /// True below zero.

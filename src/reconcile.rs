@@ -26,23 +26,27 @@ pub struct Part {
 /// none has one. With cents too many, the parts with the largest
 /// `tax − exact` lose one each, never going below zero. Ties go to the
 /// lower index, so callers pass parts in a canonical order. Returns false
-/// (parts unchanged) only when there is no part to take a positive target.
+/// (parts unchanged) when there is no part to take a positive target, or
+/// when an amount is past what whole cents can count (±9.2e16).
 pub fn reconcile(parts: &mut [Part], target: Money) -> bool {
     let target = target.round_cents();
-    let mut diff = cents(target) - parts.iter().map(|p| cents(p.tax)).sum::<i64>();
+    let given: Option<i128> = parts.iter().map(|p| cents(p.tax)).sum();
+    let Some(mut diff) = cents(target).zip(given).map(|(t, g)| t - g) else {
+        return false;
+    };
     if diff == 0 {
         return true;
     }
     if parts.is_empty() {
         return false;
     }
-    let step = if diff > 0 { 1 } else { -1 };
+    let step: i128 = if diff > 0 { 1 } else { -1 };
     // How far each part is from its exact value, in the direction we move.
     // Computed once, not in the sort's comparisons: decimal arithmetic
     // there made the sort the largest cost of a big cart.
     let gaps: Vec<Decimal> = parts
         .iter()
-        .map(|p| (p.exact - p.tax.value()) * Decimal::from(step))
+        .map(|p| p.exact.saturating_sub(p.tax.value()) * Decimal::from(step))
         .collect();
     let mut order: Vec<usize> = (0..parts.len()).collect();
     if step > 0 && parts.iter().any(|p| p.exact > Decimal::ZERO) {
@@ -58,7 +62,7 @@ pub fn reconcile(parts: &mut [Part], target: Money) -> bool {
             if step < 0 && parts[i].tax.value() <= Decimal::ZERO {
                 continue;
             }
-            parts[i].tax += Money::from_cents(step);
+            parts[i].tax += Money::from_cents(step as i64);
             diff -= step;
             moved = true;
         }
@@ -69,8 +73,8 @@ pub fn reconcile(parts: &mut [Part], target: Money) -> bool {
     true
 }
 
-fn cents(m: Money) -> i64 {
-    m.cents().unwrap_or(0)
+fn cents(m: Money) -> Option<i128> {
+    m.cents().map(i128::from)
 }
 
 #[cfg(test)]

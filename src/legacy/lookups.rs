@@ -24,7 +24,7 @@ pub fn categories_request() -> LegacyRequest {
 ///
 /// Errors (`missing_field`): a blank `zip` ("Minimum required is five
 /// digit zip"), or a Canadian postal code without `country` ("required
-/// for Canada").
+/// for Canada"); `invalid_value` for a `zip` or `city` of `.` or `..`.
 pub fn location_request(
     zip: &str,
     city: Option<&str>,
@@ -38,6 +38,18 @@ pub fn location_request(
             "a location lookup needs a zip",
         ));
     }
+    let city = city.map(str::trim).filter(|c| !c.is_empty());
+    // A `.` or `..` segment would move the request to another path once
+    // the URL is resolved (as `model::endpoints` refuses for ids).
+    for (field, part) in [("zip", Some(zip)), ("city", city)] {
+        if let Some(dots @ ("." | "..")) = part {
+            return Err(Error::field(
+                Code::InvalidValue,
+                field,
+                format!("\"{dots}\" cannot be used: it would change the request path"),
+            ));
+        }
+    }
     let country = country.map(str::trim).filter(|c| !c.is_empty());
     if country.is_none() && regions::canadian_postal_code(zip).is_some() {
         return Err(Error::field(
@@ -47,7 +59,7 @@ pub fn location_request(
         ));
     }
     let mut path = format!("/locations/{}", percent_encode(zip));
-    if let Some(city) = city.map(str::trim).filter(|c| !c.is_empty()) {
+    if let Some(city) = city {
         path.push('/');
         path.push_str(&percent_encode(city));
     }

@@ -217,7 +217,7 @@ fn enhanced(cart: &ValidCart, r: &EnhancedResponse) -> Tax {
         .flatten()
     {
         let f = Figures::of(rates, nets.get(id.as_str()).copied().unwrap_or_default());
-        taxable += f.taxable;
+        taxable = taxable.saturating_add(f.taxable);
         rate = rate.max(f.nominal);
         line_items.push(LineBreakdown {
             id: Some(id.clone()),
@@ -226,7 +226,7 @@ fn enhanced(cart: &ValidCart, r: &EnhancedResponse) -> Tax {
     }
     let shipping = breakdown.and_then(|b| b.shipping.as_ref()).map(|rates| {
         let f = Figures::of(rates, cart.shipping.value());
-        taxable += f.taxable;
+        taxable = taxable.saturating_add(f.taxable);
         rate = rate.max(f.nominal);
         ShippingBreakdown { rates: f.rates() }
     });
@@ -266,7 +266,8 @@ impl Figures {
     /// Per jurisdiction: its tax amount when given (shipping), else its
     /// taxable amount × rate (items), rounded to the cent. A jurisdiction
     /// with an amount but no taxable amount taxes `fallback` (the part's
-    /// own amount).
+    /// own amount). Saturating: an answer's figures past `Decimal`'s range
+    /// are garbage, but must not panic (`apply_tax` still reconciles).
     fn of(r: &Rates, fallback: Decimal) -> Figures {
         let mut f = Figures::default();
         for (taxable, rate, amount) in jurisdictions(r) {
@@ -276,11 +277,12 @@ impl Figures {
                 (None, Some(a)) if !a.is_zero() => fallback,
                 (None, _) => Decimal::ZERO,
             };
-            let exact = taxable * rate;
-            f.tax += Money::new(amount.unwrap_or(exact)).round_cents();
+            let exact = taxable.saturating_mul(rate);
+            let tax = Money::new(amount.unwrap_or(exact)).round_cents();
+            f.tax = Money::new(f.tax.value().saturating_add(tax.value()));
             f.taxable = f.taxable.max(taxable);
-            f.exact += exact;
-            f.nominal += rate;
+            f.exact = f.exact.saturating_add(exact);
+            f.nominal = f.nominal.saturating_add(rate);
         }
         f
     }
@@ -291,7 +293,12 @@ impl Figures {
         let rate = if self.taxable.is_zero() {
             Decimal::ZERO
         } else {
-            round_dp(self.exact / self.taxable, 6)
+            let saturated = if self.exact.is_sign_negative() == self.taxable.is_sign_negative() {
+                Decimal::MAX
+            } else {
+                Decimal::MIN
+            };
+            round_dp(self.exact.checked_div(self.taxable).unwrap_or(saturated), 6)
         };
         Rates {
             taxable_amount: Some(self.taxable),

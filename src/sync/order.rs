@@ -80,8 +80,16 @@ fn unit_discounts(o: &Object, cart: &mut Cart) -> Result<()> {
             Some(DecimalInput(Ok(d))) => *d,
             Some(DecimalInput(Err(_))) => continue,
         };
-        let total = own + per_unit.value() * quantity;
-        line.discount = Some(DecimalInput::ok(round_dp(total, 2)));
+        // Past Decimal's range the quantity is far above the accepted
+        // maximum: validation reports it (and this discount), never a panic.
+        let total = per_unit
+            .value()
+            .checked_mul(quantity)
+            .and_then(|d| d.checked_add(own));
+        line.discount = Some(match total {
+            Some(total) => DecimalInput::ok(round_dp(total, 2)),
+            None => DecimalInput(Err("(unit_discount × quantity) is too large".into())),
+        });
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::money::{decimal_from_f64, parse_decimal, Money, MAX_DECIMALS};
 pub(crate) type Object = Map<String, Value>;
 
 /// Money above this is refused, as in cart validation (10^13).
-const MAX_MONEY: i64 = 10_000_000_000_000;
+pub(crate) const MAX_MONEY: i64 = 10_000_000_000_000;
 
 fn kind(value: &Value) -> &'static str {
     match value {

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 
 use super::lines::{Draft, DraftLine};
 use super::order::{Refund, RefundLine};
+use super::read::MAX_MONEY;
 use super::transaction::{Prepared, HANDLING_FEE_DESCRIPTION};
 use crate::error::{Code, Error, Result};
 use crate::money::{round_dp, Money};
@@ -115,6 +116,14 @@ fn partial(
             }
             None => free_line(line, &path)?,
         };
+        // As for cart lines: bounded, so sums over many lines cannot overflow.
+        if draft.gross_exact() > Decimal::from(MAX_MONEY) {
+            return Err(Error::field(
+                Code::InvalidAmount,
+                format!("{path}.unit_price"),
+                "unit_price × quantity is too large",
+            ));
+        }
         let gross = Money::new(round_dp(draft.gross_exact(), 2));
         if draft.discount > gross {
             return Err(Error::field(
