@@ -199,8 +199,42 @@ impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut rounded = round_dp(self.0, 2);
         rounded.rescale(2);
-        write!(f, "{rounded}")
+        // The mantissa is now the cents. Written by hand into one buffer:
+        // `Decimal`'s formatting, or even `write!` of integers, was a tenth
+        // of applying TaxJar's answer (an estimate prints thousands).
+        let cents = rounded.mantissa();
+        match u64::try_from(cents.unsigned_abs()) {
+            Ok(digits) if rounded.scale() == 2 => {
+                let mut buf = [0u8; 24];
+                f.write_str(cents_text(&mut buf, cents < 0, digits))
+            }
+            _ => write!(f, "{rounded}"),
+        }
     }
+}
+
+/// `cents` as a two-place decimal (`-0.05`), written at the end of `buf`.
+fn cents_text(buf: &mut [u8; 24], negative: bool, mut cents: u64) -> &str {
+    let mut at = buf.len();
+    let mut digit = |at: &mut usize, byte: u8| {
+        *at -= 1;
+        buf[*at] = byte;
+    };
+    for place in 0..3 {
+        if place == 2 {
+            digit(&mut at, b'.');
+        }
+        digit(&mut at, b'0' + (cents % 10) as u8);
+        cents /= 10;
+    }
+    while cents > 0 {
+        digit(&mut at, b'0' + (cents % 10) as u8);
+        cents /= 10;
+    }
+    if negative {
+        digit(&mut at, b'-');
+    }
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 impl Add for Money {
@@ -473,6 +507,34 @@ mod tests {
         assert_eq!(json_number(d("15.00")).to_string(), "15");
         assert_eq!(json_number(d("0.1")).to_string(), "0.1");
         assert_eq!(json_number(d("-16.5")).to_string(), "-16.5");
+    }
+
+    #[test]
+    fn money_prints_as_its_decimal_does() {
+        for text in [
+            "0",
+            "0.001",
+            "-0.004",
+            "0.005",
+            "-0.005",
+            "1.5",
+            "-16.5",
+            "19.999",
+            "123456789.125",
+            "-0.10",
+            "79228162514264337593543950335",
+            "-7922816251426433759354395033.5",
+        ] {
+            let mut rounded = round_dp(d(text), 2);
+            rounded.rescale(2);
+            assert_eq!(
+                Money::new(d(text)).to_string(),
+                rounded.to_string(),
+                "{text}"
+            );
+        }
+        assert_eq!(Money::new(d("-0.005")).to_string(), "-0.01");
+        assert_eq!(Money::new(d("-0.004")).to_string(), "0.00");
     }
 
     #[test]
