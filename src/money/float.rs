@@ -24,7 +24,7 @@ const POW10: [f64; 23] = [
 /// misses by at most 1/16, so the candidate is the only one there can be.
 /// `m` and `10^s` are exact floats and division rounds correctly, so
 /// `m / 10^s == v` says exactly that `m × 10^-s` reads back as `v`.
-pub fn short_decimal(v: f64) -> Option<Decimal> {
+pub(super) fn short_decimal(v: f64) -> Option<Decimal> {
     for (places, &scale) in POW10[..=MAX_DECIMALS as usize].iter().enumerate() {
         let scaled = v * scale;
         if scaled.abs() >= 1e15 {
