@@ -50,11 +50,10 @@ pub fn allocate(
                 .to_vec()
                 .into_iter()
                 .enumerate()
-                .map(|(i, v)| match short_decimal(v) {
-                    Some(d) => Ok(d),
-                    None => decimal_arg(DecimalInput(decimal_from_f64(v, MAX_DECIMALS)), || {
+                .map(|(i, v)| {
+                    decimal_arg(DecimalInput(decimal_from_f64(v, MAX_DECIMALS)), || {
                         format!("weights[{i}]")
-                    }),
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?,
             None => from_js::<Vec<DecimalInput>>(weights, "weights")?
@@ -74,32 +73,6 @@ fn decimal_arg(input: DecimalInput, field: impl FnOnce() -> String) -> Result<De
     input
         .0
         .map_err(|why| Error::field(Code::InvalidValue, field(), why))
-}
-
-/// The decimal a float stands for, its shortest round-trip digits (what
-/// [`decimal_from_f64`] finds by formatting it), when those have at most
-/// [`MAX_DECIMALS`] places and the float times 10^places is below 10^15;
-/// else `None`.
-///
-/// Why it is exact: places are tried from 0 up, with the one candidate
-/// `m = round(v × 10^s)`. Below 10^15 (< 2^50), every decimal that reads
-/// back as `v` lies within 1/8 of `v × 10^s`, which the float product
-/// misses by at most 1/16, so the candidate is the only one there can be.
-/// `m` and `10^s` are exact floats and division rounds correctly, so
-/// `m / 10^s == v` says exactly that `m × 10^-s` reads back as `v`.
-fn short_decimal(v: f64) -> Option<Decimal> {
-    const POW10: [f64; MAX_DECIMALS as usize + 1] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6];
-    for (places, &scale) in POW10.iter().enumerate() {
-        let scaled = v * scale;
-        if scaled.abs() >= 1e15 {
-            return None;
-        }
-        let m = scaled.round();
-        if m / scale == v {
-            return Some(Decimal::new(m as i64, places as u32));
-        }
-    }
-    None
 }
 
 /// Shares in cents as two-place decimals (as `Money` prints them,
@@ -139,57 +112,6 @@ fn push_digits(out: &mut Vec<u8>, mut n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What the general path reads, with the scale (`Debug` shows `1.50`).
-    fn general(v: f64) -> String {
-        format!("{:?}", decimal_from_f64(v, MAX_DECIMALS))
-    }
-
-    fn check(v: f64) {
-        if let Some(d) = short_decimal(v) {
-            assert_eq!(format!("{:?}", Ok::<_, String>(d)), general(v), "{v:e}");
-        }
-    }
-
-    #[test]
-    fn short_decimals_are_the_floats_shortest_digits() {
-        for v in [
-            0.0,
-            -0.0,
-            1.0,
-            0.1,
-            0.3,
-            1.5,
-            19.99,
-            29.94,
-            1e-6,
-            999999999.999999,
-            1e14,
-        ] {
-            assert!(short_decimal(v).is_some(), "{v}");
-            check(v);
-            check(-v);
-        }
-        assert_eq!(short_decimal(0.1 + 0.2), None); // 0.30000000000000004
-        assert_eq!(short_decimal(1e-7), None);
-        assert_eq!(short_decimal(1e15), None);
-        let mut seed = 3u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            seed
-        };
-        for _ in 0..300_000 {
-            let r = next();
-            // Decimals of 0–8 places (as prices and weights are), then
-            // arbitrary floats from random bits.
-            let places = (r >> 60) as i32 % 9;
-            check(((r >> 12) % 100_000_000_000_000) as f64 / 10f64.powi(places));
-            check(f64::from_bits(next()));
-            check(f64::from_bits(next() >> 2 | 0x3f00_0000_0000_0000));
-        }
-    }
 
     #[test]
     fn shares_print_as_money_does() {

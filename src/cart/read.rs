@@ -30,28 +30,44 @@ fn wrong(path: &str, expected: &str, got: &Value) -> Error {
     }
 }
 
-fn join(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{prefix}.{key}")
+/// Where an object sits: the cart itself, or `list[index]`. The path text
+/// is written only for an error, not once per line of every cart.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Cart,
+    Item(&'a str, usize),
+}
+
+impl At<'_> {
+    fn path(self) -> String {
+        match self {
+            At::Cart => String::new(),
+            At::Item(list, i) => format!("{list}[{i}]"),
+        }
+    }
+}
+
+fn join(at: At, key: &str) -> String {
+    match at {
+        At::Cart => key.to_owned(),
+        At::Item(..) => format!("{}.{key}", at.path()),
     }
 }
 
 /// A string field; null or absent is `None`.
-fn text(obj: &Object, key: &str, prefix: &str) -> Result<Option<String>> {
+fn text(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(other) => Err(wrong(&join(prefix, key), "a string", other)),
+        Some(other) => Err(wrong(&join(at, key), "a string", other)),
     }
 }
 
 /// An id-like field: strings, and integers read as their digits.
-fn id(obj: &Object, key: &str, prefix: &str) -> Result<Option<String>> {
+fn id(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
     match obj.get(key) {
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
-        _ => text(obj, key, prefix),
+        _ => text(obj, key, at),
     }
 }
 
@@ -72,11 +88,11 @@ fn decimal(obj: &Object, key: &str) -> Option<DecimalInput> {
     }
 }
 
-fn boolean(obj: &Object, key: &str, prefix: &str) -> Result<Option<bool>> {
+fn boolean(obj: &Object, key: &str, at: At) -> Result<Option<bool>> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(other) => Err(wrong(&join(prefix, key), "true or false", other)),
+        Some(other) => Err(wrong(&join(at, key), "true or false", other)),
     }
 }
 
@@ -84,7 +100,7 @@ fn boolean(obj: &Object, key: &str, prefix: &str) -> Result<Option<bool>> {
 fn list<T>(
     obj: &Object,
     key: &str,
-    item: impl Fn(&Object, &str) -> Result<T>,
+    item: impl Fn(&Object, At) -> Result<T>,
 ) -> Result<Option<Vec<T>>> {
     let items = match obj.get(key) {
         None | Some(Value::Null) => return Ok(None),
@@ -93,10 +109,10 @@ fn list<T>(
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, value) in items.iter().enumerate() {
-        let path = format!("{key}[{i}]");
+        let at = At::Item(key, i);
         match value {
-            Value::Object(o) => out.push(item(o, &path)?),
-            other => return Err(wrong(&path, "an object", other)),
+            Value::Object(o) => out.push(item(o, at)?),
+            other => return Err(wrong(&at.path(), "an object", other)),
         }
     }
     Ok(Some(out))
@@ -108,49 +124,49 @@ pub fn cart(value: &Value) -> Result<Cart> {
         return Err(wrong("", "an object", value));
     };
     Ok(Cart {
-        from_country: text(o, "from_country", "")?,
-        from_zip: text(o, "from_zip", "")?,
-        from_state: text(o, "from_state", "")?,
-        from_city: text(o, "from_city", "")?,
-        from_street: text(o, "from_street", "")?,
-        to_country: text(o, "to_country", "")?,
-        to_zip: text(o, "to_zip", "")?,
-        to_state: text(o, "to_state", "")?,
-        to_city: text(o, "to_city", "")?,
-        to_street: text(o, "to_street", "")?,
+        from_country: text(o, "from_country", At::Cart)?,
+        from_zip: text(o, "from_zip", At::Cart)?,
+        from_state: text(o, "from_state", At::Cart)?,
+        from_city: text(o, "from_city", At::Cart)?,
+        from_street: text(o, "from_street", At::Cart)?,
+        to_country: text(o, "to_country", At::Cart)?,
+        to_zip: text(o, "to_zip", At::Cart)?,
+        to_state: text(o, "to_state", At::Cart)?,
+        to_city: text(o, "to_city", At::Cart)?,
+        to_street: text(o, "to_street", At::Cart)?,
         amount: decimal(o, "amount"),
         shipping: decimal(o, "shipping"),
         shipping_discount: decimal(o, "shipping_discount"),
         order_discount: decimal(o, "order_discount"),
-        discount_split: text(o, "discount_split", "")?,
+        discount_split: text(o, "discount_split", At::Cart)?,
         handling_fee: decimal(o, "handling_fee"),
-        customer_id: id(o, "customer_id", "")?,
-        exemption_type: text(o, "exemption_type", "")?,
+        customer_id: id(o, "customer_id", At::Cart)?,
+        exemption_type: text(o, "exemption_type", At::Cart)?,
         nexus_addresses: list(o, "nexus_addresses", nexus_address)?,
         line_items: list(o, "line_items", line_item)?,
     })
 }
 
-fn nexus_address(o: &Object, path: &str) -> Result<NexusAddress> {
+fn nexus_address(o: &Object, at: At) -> Result<NexusAddress> {
     Ok(NexusAddress {
-        id: id(o, "id", path)?,
-        country: text(o, "country", path)?,
-        state: text(o, "state", path)?,
-        zip: text(o, "zip", path)?,
-        city: text(o, "city", path)?,
-        street: text(o, "street", path)?,
+        id: id(o, "id", at)?,
+        country: text(o, "country", at)?,
+        state: text(o, "state", at)?,
+        zip: text(o, "zip", at)?,
+        city: text(o, "city", at)?,
+        street: text(o, "street", at)?,
     })
 }
 
-fn line_item(o: &Object, path: &str) -> Result<LineItem> {
+fn line_item(o: &Object, at: At) -> Result<LineItem> {
     Ok(LineItem {
-        id: id(o, "id", path)?,
+        id: id(o, "id", at)?,
         quantity: decimal(o, "quantity"),
         unit_price: decimal(o, "unit_price"),
         discount: decimal(o, "discount"),
-        product_tax_code: id(o, "product_tax_code", path)?,
-        description: text(o, "description", path)?,
-        product_identifier: id(o, "product_identifier", path)?,
-        discountable: boolean(o, "discountable", path)?,
+        product_tax_code: id(o, "product_tax_code", at)?,
+        description: text(o, "description", at)?,
+        product_identifier: id(o, "product_identifier", at)?,
+        discountable: boolean(o, "discountable", at)?,
     })
 }
