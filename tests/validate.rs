@@ -324,3 +324,23 @@ fn the_line_cap_can_be_moved_for_benchmarks() {
         "1001 line items; at most 1000 are allowed"
     );
 }
+
+#[test]
+fn amounts_longer_than_a_float_holds_are_refused() {
+    // 17 significant digits: sent as a JSON number, TaxJar would read
+    // 123456789012.12346, and the cart key could not tell the two apart.
+    assert_eq!(
+        one(
+            r#"{"to_zip":"90002","to_state":"CA","line_items":[{"id":"1","unit_price":"123456789012.123456"}]}"#
+        ),
+        pair("invalid_amount", "line_items[0].unit_price")
+    );
+    assert_eq!(
+        one(&us(r#","shipping":"1234567890.1234567""#)),
+        pair("invalid_amount", "shipping")
+    );
+    // 15 digits pass, and trailing zeros do not count.
+    assert!(edgetax::validate::validate_cart(&edgetax::cart::Cart::from_json(
+        r#"{"to_zip":"90002","to_state":"CA","shipping":"1234567890.123450","line_items":[{"id":"1","unit_price":"123456789.123456"}]}"#
+    ).unwrap()).is_empty());
+}

@@ -19,6 +19,17 @@ pub const MAX_LINE_ITEMS: usize = 1000;
 /// Money above this is refused, so sums over 1,000 lines never overflow.
 const MAX_MONEY: Decimal = Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0); // 10^13
 
+/// The most significant digits an amount may have: TaxJar reads JSON
+/// numbers as 64-bit floats, exact to 15 digits, so a longer amount would
+/// reach TaxJar (and the cart key) rounded.
+const MAX_DIGITS: u32 = 15;
+
+/// The number of significant digits of `value` (`0.0100` has 1).
+fn significant_digits(value: Decimal) -> u32 {
+    let mantissa = value.normalize().mantissa().unsigned_abs();
+    mantissa.checked_ilog10().map_or(0, |d| d + 1)
+}
+
 /// The id given to the handling-fee line.
 pub const HANDLING_FEE_ID: &str = "handling-fee";
 
@@ -461,6 +472,10 @@ impl Checker {
         let problem = match input.as_ref()?.0.as_ref() {
             Ok(v) if v.is_sign_negative() && !v.is_zero() => format!("is negative ({v})"),
             Ok(v) if *v > MAX_MONEY => "is above the largest accepted amount (10^13)".to_owned(),
+            Ok(v) if significant_digits(*v) > MAX_DIGITS => format!(
+                "has more than {MAX_DIGITS} significant digits ({v}); TaxJar reads amounts as \
+                 floating-point numbers, which would round it"
+            ),
             Ok(v) => return Some(Money::new(*v)),
             Err(why) => why.clone(),
         };
