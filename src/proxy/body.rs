@@ -86,9 +86,9 @@ pub struct TaxBody {
 /// Reads, checks and rebuilds a tax request body; a 400 names the first
 /// problem's `code` and `field`.
 pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
-    // The first pass checks syntax, depth and keys; then one parse.
-    let text = checked(bytes)?;
-    let cart = Cart::from_json(text).map_err(|e| Reply::invalid(&e))?;
+    // One walk checks syntax, depth and keys and reads the value.
+    let value = super::json::parse(utf8(bytes)?).map_err(|e| Reply::invalid(&e))?;
+    let cart = Cart::from_value(&value).map_err(|e| Reply::invalid(&e))?;
     let lines = cart.line_items.as_ref().map_or(0, Vec::len);
     if lines > MAX_LINE_ITEMS {
         return Err(Reply::invalid(&Error::field(
@@ -129,11 +129,15 @@ pub fn json_object(bytes: &[u8]) -> Result<String, Reply> {
 /// A body as UTF-8 text that passed [`super::json::check`] (syntax, depth,
 /// repeated keys); else the 400 naming where it failed.
 pub fn checked(bytes: &[u8]) -> Result<&str, Reply> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        Reply::invalid(&Error::new(Code::InvalidType, "the body is not UTF-8 text"))
-    })?;
+    let text = utf8(bytes)?;
     super::json::check(text).map_err(|e| Reply::invalid(&e))?;
     Ok(text)
+}
+
+/// A body as UTF-8 text, else a 400.
+fn utf8(bytes: &[u8]) -> Result<&str, Reply> {
+    std::str::from_utf8(bytes)
+        .map_err(|_| Reply::invalid(&Error::new(Code::InvalidType, "the body is not UTF-8 text")))
 }
 
 #[cfg(test)]
