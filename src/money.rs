@@ -21,6 +21,8 @@ use serde::{Deserialize, Serialize, Serializer};
 mod float;
 mod text;
 
+pub(crate) use text::cents_bytes;
+
 /// The most decimal places accepted in a price or amount.
 pub const MAX_DECIMALS: u32 = 6;
 

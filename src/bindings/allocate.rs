@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_result};
 use crate::error::{Code, Error};
-use crate::money::{decimal_from_f64, DecimalInput, Money, MAX_DECIMALS};
+use crate::money::{cents_bytes, decimal_from_f64, DecimalInput, Money, MAX_DECIMALS};
 use crate::split;
 
 #[wasm_bindgen(inline_js = "
@@ -76,37 +76,18 @@ fn decimal_arg(input: DecimalInput, field: impl FnOnce() -> String) -> Result<De
 }
 
 /// Shares in cents as two-place decimals (as `Money` prints them,
-/// `-3.34`), comma-separated, written by hand: formatting each through
-/// `Money` cost more than the split.
+/// `-3.34`), comma-separated: formatting each through `Money` cost more
+/// than the split.
 fn shares_text(cents: &[i64]) -> String {
     let mut out = Vec::with_capacity(cents.len() * 10);
+    let mut buf = [0u8; 24];
     for (k, &c) in cents.iter().enumerate() {
         if k > 0 {
             out.push(b',');
         }
-        if c < 0 {
-            out.push(b'-');
-        }
-        let c = c.unsigned_abs();
-        push_digits(&mut out, c / 100);
-        out.extend([b'.', b'0' + (c / 10 % 10) as u8, b'0' + (c % 10) as u8]);
+        out.extend_from_slice(cents_bytes(&mut buf, c < 0, c.unsigned_abs()));
     }
     String::from_utf8(out).unwrap_or_default()
-}
-
-/// `n` in decimal digits.
-fn push_digits(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 #[cfg(test)]

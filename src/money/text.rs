@@ -1,27 +1,30 @@
 //! Money written as text by hand, where formatting was a measurable cost.
 
 /// `cents` as a two-place decimal (`-0.05`), written at the end of `buf`.
-pub(super) fn cents_text(buf: &mut [u8; 24], negative: bool, mut cents: u64) -> &str {
+pub(crate) fn cents_text(buf: &mut [u8; 24], negative: bool, cents: u64) -> &str {
+    std::str::from_utf8(cents_bytes(buf, negative, cents)).unwrap_or_default()
+}
+
+/// [`cents_text`] as ASCII bytes, for callers that join many amounts.
+pub(crate) fn cents_bytes(buf: &mut [u8; 24], negative: bool, mut cents: u64) -> &[u8] {
     let mut at = buf.len();
-    let mut digit = |at: &mut usize, byte: u8| {
-        *at -= 1;
-        buf[*at] = byte;
-    };
-    for place in 0..3 {
+    let mut place = 0;
+    // The two decimals, the point, then at least one whole digit.
+    while place < 3 || cents > 0 {
         if place == 2 {
-            digit(&mut at, b'.');
+            at -= 1;
+            buf[at] = b'.';
         }
-        digit(&mut at, b'0' + (cents % 10) as u8);
+        at -= 1;
+        buf[at] = b'0' + (cents % 10) as u8;
         cents /= 10;
-    }
-    while cents > 0 {
-        digit(&mut at, b'0' + (cents % 10) as u8);
-        cents /= 10;
+        place += 1;
     }
     if negative {
-        digit(&mut at, b'-');
+        at -= 1;
+        buf[at] = b'-';
     }
-    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+    &buf[at..]
 }
 
 #[cfg(test)]
