@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use criterion::{BenchmarkId, Criterion, Throughput};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput};
 use edgetax::estimate::apply_tax;
 use edgetax::key::cart_key;
 use edgetax::model::{parse_body, TaxResponse};
@@ -38,7 +38,7 @@ const GROUP: &str = "scale";
 const GOAL_MS: f64 = 5.0;
 
 /// The steps, as named in the table (and in criterion's ids).
-const STEPS: [&str; 7] = [
+const STEPS: [&str; 11] = [
     "validateCart",
     "split proportional",
     "split even",
@@ -46,6 +46,10 @@ const STEPS: [&str; 7] = [
     "applyTax",
     "cartKey",
     "pipeline",
+    "validate typed",
+    "taxRequest typed",
+    "applyTax typed",
+    "pipeline typed",
 ];
 
 /// A checkout-like cart of `n` lines: full addresses, shipping, an order
@@ -149,9 +153,11 @@ fn bench(c: &mut Criterion) {
     for n in SIZES {
         let text = cart_text(n, "proportional");
         let even_text = cart_text(n, "even");
+        // Never used by a step itself: each step times a copy of these, as
+        // they come from validation (see `fresh` below).
         let cart = valid(&text);
         let even_cart = valid(&even_text);
-        let answer = answer_text(&cart);
+        let answer = answer_text(&valid(&text));
         group.throughput(Throughput::Elements(n as u64));
         let id = |step: &str| BenchmarkId::new(step, n);
         group.bench_function(id(STEPS[0]), |b| {
@@ -160,17 +166,30 @@ fn bench(c: &mut Criterion) {
                 check_with_max_lines(&cart, usize::MAX).is_ok()
             })
         });
+        // A valid cart keeps its line order, discounts and key once derived
+        // (`ValidCart::lines_by_id`), so every step gets a cart fresh from
+        // validation, never one an earlier iteration warmed (the copy is
+        // made outside the timing).
+        let fresh = |c: &ValidCart| {
+            let c = c.clone();
+            move || c.clone()
+        };
+        let batch = BatchSize::LargeInput;
         group.bench_function(id(STEPS[1]), |b| {
-            b.iter(|| line_discounts(black_box(&cart)))
+            b.iter_batched(fresh(&cart), |c| line_discounts(&c), batch)
         });
         group.bench_function(id(STEPS[2]), |b| {
-            b.iter(|| line_discounts(black_box(&even_cart)))
+            b.iter_batched(fresh(&even_cart), |c| line_discounts(&c), batch)
         });
-        group.bench_function(id(STEPS[3]), |b| b.iter(|| request_text(black_box(&cart))));
+        group.bench_function(id(STEPS[3]), |b| {
+            b.iter_batched(fresh(&cart), |c| request_text(&c), batch)
+        });
         group.bench_function(id(STEPS[4]), |b| {
-            b.iter(|| apply(black_box(&cart), black_box(&answer)))
+            b.iter_batched(fresh(&cart), |c| apply(&c, black_box(&answer)), batch)
         });
-        group.bench_function(id(STEPS[5]), |b| b.iter(|| cart_key(black_box(&cart))));
+        group.bench_function(id(STEPS[5]), |b| {
+            b.iter_batched(fresh(&cart), |c| cart_key(&c), batch)
+        });
         // One cart end to end: read and validate, split, the request body,
         // the key, and TaxJar's answer applied.
         group.bench_function(id(STEPS[6]), |b| {
@@ -181,6 +200,30 @@ fn bench(c: &mut Criterion) {
                 let key = cart_key(&cart);
                 let estimate = apply(&cart, black_box(&answer));
                 (discounts.len(), body.len(), key, estimate.len())
+            })
+        });
+        // The same steps on values already read, with no JSON text in or
+        // out: what a Rust caller of the rlib pays.
+        let parsed = Cart::from_json(&text).unwrap();
+        let response: TaxResponse = parse_body(200, &answer).unwrap();
+        let plain = RequestOptions::default();
+        group.bench_function(id(STEPS[7]), |b| {
+            b.iter(|| check_with_max_lines(black_box(&parsed), usize::MAX).is_ok())
+        });
+        group.bench_function(id(STEPS[8]), |b| {
+            b.iter_batched(fresh(&cart), |c| tax_request(&c, &plain), batch)
+        });
+        group.bench_function(id(STEPS[9]), |b| {
+            b.iter_batched(fresh(&cart), |c| apply_tax(&c, black_box(&response)), batch)
+        });
+        group.bench_function(id(STEPS[10]), |b| {
+            b.iter(|| {
+                let cart = check_with_max_lines(black_box(&parsed), usize::MAX).unwrap();
+                let discounts = line_discounts(&cart);
+                let body = tax_request(&cart, &plain);
+                let key = cart_key(&cart);
+                let estimate = apply_tax(&cart, black_box(&response));
+                (discounts.len(), body, key, estimate)
             })
         });
     }

@@ -10,7 +10,7 @@ use crate::key::cart_key;
 use crate::model::{LineBreakdown, Tax, TaxResponse};
 use crate::money::{format_rate, round_dp, Money};
 use crate::reconcile::{reconcile, Part};
-use crate::split::{allocate, line_discounts};
+use crate::split::{allocate, discounts};
 use crate::validate::ValidCart;
 
 /// The id of the single line that stands for an amount-only cart, so even
@@ -110,11 +110,10 @@ fn rate<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error
 
 /// Lines and shipping of a cart with nothing taxed yet.
 fn untaxed(cart: &ValidCart, source: Source, has_nexus: bool) -> Estimate {
-    let discounts = line_discounts(cart);
     let mut line_items: Vec<LineEstimate> = cart
         .lines
         .iter()
-        .zip(&discounts)
+        .zip(discounts(cart))
         .map(|(line, discount)| LineEstimate {
             id: line.id.clone(),
             amount: line.gross,
@@ -229,8 +228,13 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
     }
     // Parts in canonical order (lines by id, then shipping) so ties and
     // cents do not depend on the order the cart listed its lines in.
-    let mut order: Vec<usize> = (0..estimate.line_items.len()).collect();
-    order.sort_by(|&a, &b| estimate.line_items[a].id.cmp(&estimate.line_items[b].id));
+    // The estimate's lines are the cart's, one for one, unless a cart of
+    // `amount` only got its single amount line.
+    let order: Vec<usize> = if estimate.line_items.len() == cart.lines.len() {
+        cart.lines_by_id().to_vec()
+    } else {
+        (0..estimate.line_items.len()).collect()
+    };
     let mut parts = Vec::with_capacity(order.len() + 1);
     for &i in &order {
         let line = &mut estimate.line_items[i];

@@ -8,36 +8,51 @@
 //! shoppers, and a forged collision must not serve one cart's tax for
 //! another's.
 
+use std::io;
+
 use sha2::{Digest, Sha256};
 
 use crate::model::{TaxLineItem, TaxRequest};
-use crate::request::{tax_request, RequestOptions};
+use crate::request::sorted_tax_request;
 use crate::validate::ValidCart;
 
 /// Bumped whenever the canonical form changes, so old memo entries miss.
 const KEY_VERSION: &str = "et1";
 
 /// The memo key of a valid cart: `et1_` and 32 hex digits (128 bits).
+/// Computed once per cart and kept on it (the estimate carries it too).
 pub fn cart_key(cart: &ValidCart) -> String {
-    canonical_key(tax_request(cart, &RequestOptions::default()))
+    cart.derived
+        .key
+        .get_or_init(|| digest_key(sorted_tax_request(cart)))
+        .clone()
 }
 
 /// The memo key of a built request (its `plugin` is ignored).
 pub fn request_key(request: &TaxRequest) -> String {
-    canonical_key(request.clone())
-}
-
-/// The key of a request we own: sorted in place, no copy of its lines.
-fn canonical_key(mut canonical: TaxRequest) -> String {
-    canonical.plugin = None;
+    let mut canonical = request.clone();
     if let Some(lines) = canonical.line_items.take() {
         canonical.line_items = Some(sorted_by_id(lines));
     }
+    digest_key(canonical)
+}
+
+/// The key of a request whose lines are in order of id.
+fn digest_key(mut canonical: TaxRequest) -> String {
+    canonical.plugin = None;
     if let Some(nexus) = canonical.nexus_addresses.as_mut() {
         nexus.sort_by_cached_key(|n| serde_json::to_string(n).unwrap_or_default());
     }
-    let text = serde_json::to_vec(&canonical).unwrap_or_default();
-    let digest = Sha256::digest(&text);
+    // The JSON goes straight into the digest: at 10,000 lines the text is
+    // a megabyte nobody needs.
+    // Buffered: serde_json writes token by token, and each `update` costs.
+    let mut out = io::BufWriter::with_capacity(8192, Hashing(Sha256::new()));
+    // Writing to a hasher cannot fail, and the request always serializes.
+    let _ = serde_json::to_writer(&mut out, &canonical);
+    let digest = match out.into_inner() {
+        Ok(hashing) => hashing.0.finalize(),
+        Err(_) => unreachable!("a hasher never fails a write"),
+    };
     let mut key = String::with_capacity(KEY_VERSION.len() + 33);
     key.push_str(KEY_VERSION);
     key.push('_');
@@ -46,6 +61,20 @@ fn canonical_key(mut canonical: TaxRequest) -> String {
         key.push(char::from_digit((byte & 15) as u32, 16).unwrap_or('0'));
     }
     key
+}
+
+/// SHA-256 as an `io::Write`, so serde_json writes into it.
+struct Hashing(Sha256);
+
+impl io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The lines in a stable order of ids. The ids are sorted by index and the
@@ -62,6 +91,7 @@ fn sorted_by_id(lines: Vec<TaxLineItem>) -> Vec<TaxLineItem> {
 mod tests {
     use super::*;
     use crate::cart::Cart;
+    use crate::request::RequestOptions;
 
     fn key(json: &str) -> String {
         cart_key(&ValidCart::new(&Cart::from_json(json).unwrap()).unwrap())
@@ -114,5 +144,42 @@ mod tests {
             assert_ne!(changed, BASE, "{from}");
             assert_ne!(key(&changed), k, "{from} → {to}");
         }
+    }
+
+    /// Lines out of id order, an order discount, two nexus addresses.
+    const SHUFFLED: &str = r#"{"to_country":"US","to_zip":"90002","to_state":"CA",
+        "shipping":2,"order_discount":"3.01","nexus_addresses":[{"country":"US","state":"NY"},
+        {"country":"US","state":"CA","zip":"90002"}],"line_items":[
+        {"id":"b","quantity":1,"unit_price":"9.99"},{"id":"a","quantity":3,"unit_price":"1.25"},
+        {"id":"c10","quantity":2,"unit_price":4},{"id":"c9","quantity":1,"unit_price":"0.5"}]}"#;
+
+    #[test]
+    fn keys_did_not_change() {
+        // Computed before the key was streamed into the digest and kept on
+        // the cart: cached answers (Worker, memo) must stay reachable.
+        assert_eq!(key(SHUFFLED), "et1_d8edb84ef932288970ddb26573c5e49b");
+        assert_eq!(key(BASE), "et1_c0217b333f948d9f12a6a0ffcd93bf62");
+    }
+
+    #[test]
+    fn cart_key_equals_the_key_of_its_request() {
+        // The Worker keys raw request bodies with `request_key`; it must
+        // land on the same entry as the cart's own key.
+        for json in [BASE, SHUFFLED] {
+            let cart = ValidCart::new(&Cart::from_json(json).unwrap()).unwrap();
+            let body = crate::request::tax_request(&cart, &RequestOptions::default());
+            assert_eq!(request_key(&body), cart_key(&cart), "{json}");
+        }
+    }
+
+    #[test]
+    fn a_kept_key_is_not_part_of_the_cart() {
+        let cart = ValidCart::new(&Cart::from_json(SHUFFLED).unwrap()).unwrap();
+        let fresh = cart.clone();
+        let k = cart_key(&cart);
+        assert_eq!(cart, fresh, "equality ignores what was derived");
+        assert_eq!(cart_key(&cart), k, "asked again");
+        assert_eq!(cart_key(&fresh), k, "derived afresh");
+        assert_eq!(cart.lines_by_id(), [1, 0, 2, 3]);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::model::{TaxLineItem, TaxRequest};
 use crate::money::Money;
-use crate::split::line_discounts;
+use crate::split::discounts;
 use crate::validate::ValidCart;
 
 /// Options for [`tax_request`].
@@ -17,25 +17,40 @@ pub struct RequestOptions {
 /// lines after discounts. Money goes out as JSON numbers in cents; unit
 /// prices keep the precision they were given (at most 6 places).
 pub fn tax_request(cart: &ValidCart, options: &RequestOptions) -> TaxRequest {
-    let discounts = line_discounts(cart);
-    let line_items: Vec<TaxLineItem> = cart
-        .lines
+    let line_items = (0..cart.lines.len()).map(|i| line_item(cart, i)).collect();
+    body(cart, options, line_items)
+}
+
+/// [`tax_request`] with its lines in order of id: the canonical form the
+/// cart key digests.
+pub(crate) fn sorted_tax_request(cart: &ValidCart) -> TaxRequest {
+    let line_items = cart
+        .lines_by_id()
         .iter()
-        .zip(&discounts)
-        .map(|(line, discount)| TaxLineItem {
-            id: Some(line.id.clone()),
-            quantity: Some(line.quantity),
-            product_tax_code: line.product_tax_code.clone(),
-            unit_price: Some(line.unit_price),
-            discount: Some(discount.value()),
-        })
+        .map(|&i| line_item(cart, i))
         .collect();
+    body(cart, &RequestOptions::default(), line_items)
+}
+
+fn line_item(cart: &ValidCart, i: usize) -> TaxLineItem {
+    let line = &cart.lines[i];
+    TaxLineItem {
+        id: Some(line.id.clone()),
+        quantity: Some(line.quantity),
+        product_tax_code: line.product_tax_code.clone(),
+        unit_price: Some(line.unit_price),
+        discount: Some(discounts(cart)[i].value()),
+    }
+}
+
+fn body(cart: &ValidCart, options: &RequestOptions, line_items: Vec<TaxLineItem>) -> TaxRequest {
+    let discounts = discounts(cart);
     let amount = match cart.amount {
         Some(amount) => amount,
         None => cart
             .lines
             .iter()
-            .zip(&discounts)
+            .zip(discounts)
             .map(|(l, d)| l.gross - *d)
             .sum::<Money>(),
     };

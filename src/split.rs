@@ -105,14 +105,26 @@ fn largest_remainder(total: i128, weights: &[i128]) -> Option<Option<Vec<i128>>>
 /// Lines are split in order of id, not of position, so the same cart in
 /// another order gets the same cents per line (the memo key ignores order).
 pub fn line_discounts(cart: &ValidCart) -> Vec<Money> {
+    discounts(cart).to_vec()
+}
+
+/// [`line_discounts`], split once per cart and kept on it: the request,
+/// the key and the estimate each need them.
+pub(crate) fn discounts(cart: &ValidCart) -> &[Money] {
+    cart.derived.discounts.get_or_init(|| split(cart))
+}
+
+fn split(cart: &ValidCart) -> Vec<Money> {
     let mut totals: Vec<Money> = cart.lines.iter().map(|l| l.discount).collect();
     if cart.order_discount.is_zero() {
         return totals;
     }
-    let mut order: Vec<usize> = (0..cart.lines.len())
+    let order: Vec<usize> = cart
+        .lines_by_id()
+        .iter()
+        .copied()
         .filter(|&i| cart.lines[i].discountable)
         .collect();
-    order.sort_by(|&a, &b| cart.lines[a].id.cmp(&cart.lines[b].id));
     let room: Vec<Money> = order.iter().map(|&i| cart.lines[i].net()).collect();
     let shares = match cart.discount_split {
         DiscountSplit::Proportional => proportional(cart.order_discount, &room),

@@ -203,6 +203,7 @@ impl Checker {
             exemption_type,
             nexus_addresses,
             lines,
+            derived: Default::default(),
         }
     }
 
