@@ -187,6 +187,20 @@ fn quantities() {
             "{q}"
         );
     }
+    // The message says what is wrong: a huge quantity is not "below zero".
+    for (q, message) in [
+        ("0", "quantity 0 must be above zero"),
+        (
+            "10000000000001",
+            "quantity 10000000000001 is above the largest accepted quantity (10^13)",
+        ),
+    ] {
+        let json = format!(
+            r#"{{"to_zip":"90002","to_state":"CA","line_items":[{{"id":"1","unit_price":1,"quantity":{q}}}]}}"#
+        );
+        let err = ValidCart::new(&Cart::from_json(&json).unwrap()).unwrap_err();
+        assert_eq!(err.message, message);
+    }
     let fractional = r#"{"to_zip":"90002","to_state":"CA","line_items":[{"id":"1","unit_price":2,"quantity":1.5}]}"#;
     let cart = ValidCart::new(&Cart::from_json(fractional).unwrap()).unwrap();
     assert_eq!(cart.lines[0].gross.to_string(), "3.00");

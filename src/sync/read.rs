@@ -130,13 +130,16 @@ pub(crate) fn quantity(o: &Object, key: &str, prefix: &str) -> Result<Option<Dec
         ..e
     })?;
     match value {
-        Some(q) if q.is_sign_negative() || q.is_zero() || q > Decimal::from(MAX_MONEY) => {
-            Err(Error::field(
-                Code::InvalidQuantity,
-                &path,
-                format!("{path} {q} must be above zero"),
-            ))
-        }
+        Some(q) if q.is_sign_negative() || q.is_zero() => Err(Error::field(
+            Code::InvalidQuantity,
+            &path,
+            format!("{path} {q} must be above zero"),
+        )),
+        Some(q) if q > Decimal::from(MAX_MONEY) => Err(Error::field(
+            Code::InvalidQuantity,
+            &path,
+            format!("{path} {q} is above the largest accepted quantity (10^13)"),
+        )),
         other => Ok(other),
     }
 }
@@ -182,9 +185,18 @@ mod tests {
         let err = money(&o, "neg", "r", "; give it positive").unwrap_err();
         assert_eq!(err.field.as_deref(), Some("r.neg"));
         assert!(err.message.ends_with("give it positive"));
+        let err = quantity(&o, "q", "").unwrap_err();
+        assert_eq!(err.code, Code::InvalidQuantity);
+        assert_eq!(err.message, "q 0 must be above zero");
+        let huge = obj(r#"{"q":10000000000001}"#);
+        let err = quantity(&huge, "q", "l").unwrap_err();
         assert_eq!(
-            quantity(&o, "q", "").unwrap_err().code,
-            Code::InvalidQuantity
+            (err.code, err.field.as_deref()),
+            (Code::InvalidQuantity, Some("l.q"))
+        );
+        assert_eq!(
+            err.message,
+            "l.q 10000000000001 is above the largest accepted quantity (10^13)"
         );
         let err = list(&o, "l", "", |i, p| boolean(i, "v", p)).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("l[1]"));

@@ -394,10 +394,15 @@ impl Checker {
                     Some(*q)
                 }
                 Some(DecimalInput(Ok(q))) => {
+                    let why = if *q > MAX_MONEY {
+                        "is above the largest accepted quantity (10^13)"
+                    } else {
+                        "must be above zero"
+                    };
                     self.push(
                         Code::InvalidQuantity,
                         &at("quantity"),
-                        format!("quantity {q} must be above zero"),
+                        format!("quantity {q} {why}"),
                     );
                     None
                 }
