@@ -8,8 +8,6 @@
 //! shoppers, and a forged collision must not serve one cart's tax for
 //! another's.
 
-use std::io;
-
 use sha2::{Digest, Sha256};
 
 use crate::model::{TaxLineItem, TaxRequest};
@@ -43,16 +41,8 @@ fn digest_key(mut canonical: TaxRequest) -> String {
     if let Some(nexus) = canonical.nexus_addresses.as_mut() {
         nexus.sort_by_cached_key(|n| serde_json::to_string(n).unwrap_or_default());
     }
-    // The JSON goes straight into the digest: at 10,000 lines the text is
-    // a megabyte nobody needs.
-    // Buffered: serde_json writes token by token, and each `update` costs.
-    let mut out = io::BufWriter::with_capacity(8192, Hashing(Sha256::new()));
-    // Writing to a hasher cannot fail, and the request always serializes.
-    let _ = serde_json::to_writer(&mut out, &canonical);
-    let digest = match out.into_inner() {
-        Ok(hashing) => hashing.0.finalize(),
-        Err(_) => unreachable!("a hasher never fails a write"),
-    };
+    let text = serde_json::to_vec(&canonical).unwrap_or_default();
+    let digest = Sha256::digest(&text);
     let mut key = String::with_capacity(KEY_VERSION.len() + 33);
     key.push_str(KEY_VERSION);
     key.push('_');
@@ -61,20 +51,6 @@ fn digest_key(mut canonical: TaxRequest) -> String {
         key.push(char::from_digit((byte & 15) as u32, 16).unwrap_or('0'));
     }
     key
-}
-
-/// SHA-256 as an `io::Write`, so serde_json writes into it.
-struct Hashing(Sha256);
-
-impl io::Write for Hashing {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 /// The lines in a stable order of ids. The ids are sorted by index and the

@@ -44,7 +44,7 @@ pub async fn send(
         None => gloo_net::http::Request::get(url),
     };
     if let Some(key) = api_key {
-        builder = builder.header("Authorization", &format!("Bearer {key}"));
+        builder = refuse_redirects(builder.header("Authorization", &format!("Bearer {key}")));
     }
     let signal = AbortSignal::timeout_with_u32(timeout_ms);
     let builder = builder.abort_signal(Some(&signal));
@@ -58,11 +58,39 @@ pub async fn send(
         .await
         .map_err(|e| fetch_error(e, timeout_ms))?;
     let status = response.status();
+    if api_key.is_some() {
+        check_not_redirect(status)?;
+    }
     let text = response
         .text()
         .await
         .map_err(|e| fetch_error(e, timeout_ms))?;
     Ok((status, text))
+}
+
+/// A request carrying the API token is not sent on to wherever a redirect
+/// points (as the Worker does not): the answer is the redirect itself.
+/// Browsers asking the Worker without a token keep fetch's default.
+pub fn refuse_redirects(builder: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    builder.redirect(web_sys::RequestRedirect::Manual)
+}
+
+/// After [`refuse_redirects`]: a 3xx (or, in a browser, the opaque 0 it
+/// shows for one) is an error that names it, never a body to parse.
+pub fn check_not_redirect(status: u16) -> Result<(), Error> {
+    if status == 0 || (300..400).contains(&status) {
+        return Err(Error {
+            status: Some(status),
+            ..Error::new(
+                Code::UpstreamError,
+                format!(
+                    "answered {status} with a redirect, which edgetax does not follow \
+                     with an API token: check the API URL"
+                ),
+            )
+        });
+    }
+    Ok(())
 }
 
 /// Waits for `promise`, or rejects as soon as `signal` aborts. The promise

@@ -12,7 +12,7 @@ use web_sys::AbortSignal;
 
 use super::{order_arg, refund_arg};
 use crate::bindings::convert::{from_js, function_option, js_error, to_js};
-use crate::bindings::transport::fetch_error;
+use crate::bindings::transport::{check_not_redirect, fetch_error, refuse_redirects};
 use crate::error::{Code, Error};
 use crate::sync::engine::{
     next, plan_delete, plan_upsert, Attempt, Outcome, Payload, Plan, Resource, SyncRecord,
@@ -318,7 +318,8 @@ impl Inner {
             "DELETE" => Method::DELETE,
             _ => Method::GET,
         };
-        let mut builder = RequestBuilder::new(&url).method(method);
+        // Always with the token: never follow a redirect.
+        let mut builder = refuse_redirects(RequestBuilder::new(&url).method(method));
         for (name, value) in attempt.headers(&self.api_key) {
             builder = builder.header(name, &value);
         }
@@ -332,6 +333,7 @@ impl Inner {
         .map_err(fail)?;
         let response = request.send().await.map_err(fail)?;
         let status = response.status();
+        check_not_redirect(status)?;
         let text = response.text().await.map_err(fail)?;
         Ok((status, text))
     }
