@@ -11,6 +11,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::model::{TaxLineItem, TaxRequest};
+use crate::order::{permuted, sorted_indices};
 use crate::request::sorted_tax_request;
 use crate::validate::ValidCart;
 
@@ -39,7 +40,12 @@ pub fn request_key(request: &TaxRequest) -> String {
 fn digest_key(mut canonical: TaxRequest) -> String {
     canonical.plugin = None;
     if let Some(nexus) = canonical.nexus_addresses.as_mut() {
-        nexus.sort_by_cached_key(|n| serde_json::to_string(n).unwrap_or_default());
+        let keys: Vec<String> = nexus
+            .iter()
+            .map(|n| serde_json::to_string(n).unwrap_or_default())
+            .collect();
+        let order = sorted_indices(keys.len(), &mut |a, b| keys[a].cmp(&keys[b]));
+        *nexus = permuted(std::mem::take(nexus), &order);
     }
     let text = serde_json::to_vec(&canonical).unwrap_or_default();
     let digest = Sha256::digest(&text);
@@ -57,10 +63,8 @@ fn digest_key(mut canonical: TaxRequest) -> String {
 /// lines moved once: sorting the lines themselves moved each large line
 /// about log n times (a sixth of a key).
 fn sorted_by_id(lines: Vec<TaxLineItem>) -> Vec<TaxLineItem> {
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by(|&a, &b| lines[a].id.cmp(&lines[b].id));
-    let mut slots: Vec<Option<TaxLineItem>> = lines.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+    let order = sorted_indices(lines.len(), &mut |a, b| lines[a].id.cmp(&lines[b].id));
+    permuted(lines, &order)
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod legacy;
 pub mod model;
 pub mod money;
 pub mod offline;
+pub mod order;
 pub mod proxy;
 pub mod reconcile;
 pub mod regions;

@@ -52,7 +52,9 @@ pub fn reconcile(parts: &mut [Part], target: Money) -> bool {
     if step > 0 && parts.iter().any(|p| p.exact > Decimal::ZERO) {
         order.retain(|&i| parts[i].exact > Decimal::ZERO);
     }
-    order.sort_by(|&a, &b| gaps[b].cmp(&gaps[a]).then(a.cmp(&b)));
+    crate::order::sort_indices(&mut order, &mut |a, b| {
+        gaps[b].cmp(&gaps[a]).then(a.cmp(&b))
+    });
     while diff != 0 {
         let mut moved = false;
         for &i in &order {

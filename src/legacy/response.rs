@@ -15,7 +15,7 @@ use crate::estimate::{apply_tax, Estimate};
 use crate::model::taxes::Rates;
 use crate::model::{parse_body, Breakdown, LineBreakdown, ShippingBreakdown, Tax, TaxResponse};
 use crate::money::{round_dp, wire, Money};
-use crate::split::line_discounts;
+use crate::split::discounts;
 use crate::validate::ValidCart;
 
 use super::{upstream_error, Dialect, Endpoint};
@@ -201,12 +201,12 @@ pub fn to_v2(cart: &ValidCart, response: &LegacyResponse) -> TaxResponse {
 }
 
 fn enhanced(cart: &ValidCart, r: &EnhancedResponse) -> Tax {
-    let nets: BTreeMap<&str, Decimal> = cart
-        .lines
-        .iter()
-        .zip(line_discounts(cart))
-        .map(|(l, d)| (l.id.as_str(), (l.gross - d).value()))
-        .collect();
+    // Inserted one by one: `collect` into a map sorts first, which is one
+    // more copy of std's sort in the wasm.
+    let mut nets: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for (l, d) in cart.lines.iter().zip(discounts(cart)) {
+        nets.insert(l.id.as_str(), (l.gross - *d).value());
+    }
     let breakdown = r.breakdown.as_ref();
     let mut taxable = Decimal::ZERO;
     let mut rate = Decimal::ZERO;

@@ -146,7 +146,7 @@ fn sales_tax_query(
     pairs: &[(String, String)],
     enhanced: bool,
 ) -> Result<Vec<(String, String)>, Reply> {
-    let mut query: Vec<(String, String)> = pairs
+    let query: Vec<(String, String)> = pairs
         .iter()
         .filter(|(k, _)| known(k, enhanced))
         .map(|(k, v)| (k.clone(), v.trim().to_owned()))
@@ -198,8 +198,8 @@ fn sales_tax_query(
             }
         }
     }
-    query.sort();
-    Ok(query)
+    let order = crate::order::sorted_indices(query.len(), &mut |a, b| query[a].cmp(&query[b]));
+    Ok(crate::order::permuted(query, &order))
 }
 
 /// The reference's meaning of an error `status` of a legacy route, for

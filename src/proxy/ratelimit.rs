@@ -84,9 +84,11 @@ impl TokenBuckets {
             .retain(|_, b| b.tokens + (now_ms - b.updated_ms).max(0.0) * per_ms < capacity);
         if self.buckets.len() >= MAX_BUCKETS {
             // Still full of busy callers: drop the least recently seen half.
-            let mut times: Vec<f64> = self.buckets.values().map(|b| b.updated_ms).collect();
-            times.sort_by(|a, b| a.total_cmp(b));
-            let cut = times[times.len() / 2];
+            let times: Vec<f64> = self.buckets.values().map(|b| b.updated_ms).collect();
+            let order = crate::order::sorted_indices(times.len(), &mut |a, b| {
+                times[a].total_cmp(&times[b])
+            });
+            let cut = times[order[times.len() / 2]];
             self.buckets.retain(|_, b| b.updated_ms > cut);
         }
     }

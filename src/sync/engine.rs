@@ -13,8 +13,6 @@
 //! answer, and keeps the [`Outcome`]'s record for the next sync. What to
 //! log is in [`super::log`].
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -124,9 +122,14 @@ pub fn payload_hash(body: &Value) -> String {
     fn canonical(value: &Value, out: &mut String) {
         match value {
             Value::Object(map) => {
-                let sorted: BTreeMap<&String, &Value> = map.iter().collect();
+                // Sorted here, whatever order the map keeps (serde_json's
+                // `preserve_order` would change it).
+                let entries: Vec<(&String, &Value)> = map.iter().collect();
+                let order = crate::order::sorted_indices(entries.len(), &mut |a, b| {
+                    entries[a].0.cmp(entries[b].0)
+                });
                 out.push('{');
-                for (i, (k, v)) in sorted.into_iter().enumerate() {
+                for (i, (k, v)) in order.iter().map(|&j| entries[j]).enumerate() {
                     if i > 0 {
                         out.push(',');
                     }

@@ -169,9 +169,8 @@ impl ValidCart {
     /// unique), sorted once per cart.
     pub fn lines_by_id(&self) -> &[usize] {
         self.derived.by_id.get_or_init(|| {
-            let mut order: Vec<usize> = (0..self.lines.len()).collect();
-            order.sort_unstable_by(|&a, &b| self.lines[a].id.cmp(&self.lines[b].id));
-            order
+            let lines = &self.lines;
+            crate::order::sorted_indices(lines.len(), &mut |a, b| lines[a].id.cmp(&lines[b].id))
         })
     }
 }
