@@ -3,7 +3,7 @@
 // `wasm-pack build --target web --release --out-name edgetax` (which rewrites
 // pkg/package.json each time, so run this after every build):
 //
-//   www/widget/edgetax-estimate.{js,d.ts}  →  pkg/widget/
+//   www/widget/edgetax-estimate{.js,-template.js,.d.ts}  →  pkg/widget/
 //   pkg/package.json: "files" += "widget", "sideEffects" += "./widget/*",
 //                     "exports": ".", "./widget", and the wasm (for Workers)
 //
@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PKG = resolve(process.argv[2] ?? join(ROOT, "pkg"));
 const SRC = join(ROOT, "www", "widget");
-const FILES = ["edgetax-estimate.js", "edgetax-estimate.d.ts"];
+const FILES = ["edgetax-estimate.js", "edgetax-estimate-template.js", "edgetax-estimate.d.ts"];
 
 const manifestPath = join(PKG, "package.json");
 if (!existsSync(manifestPath) || !existsSync(join(PKG, "edgetax.js"))) {
