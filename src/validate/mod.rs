@@ -12,8 +12,9 @@ mod types;
 
 pub use types::{Address, DiscountSplit, ExemptionType, Line, ValidCart};
 
-/// The most line items a cart may have (TaxJar's own limit is similar, and
-/// it bounds the work one request can cause).
+/// The most line items a cart may have. edgetax's own cap, not TaxJar's
+/// (which documents none): it bounds the work one request can cause, in
+/// the browser and in the Worker.
 pub const MAX_LINE_ITEMS: usize = 1000;
 
 /// Money above this is refused, so sums over 1,000 lines never overflow.
