@@ -6,6 +6,7 @@
 //   www/widget/edgetax-estimate{.js,-template.js,.d.ts}  →  pkg/widget/
 //   pkg/package.json: "files" += "widget", "sideEffects" += "./widget/*",
 //                     "exports": ".", "./widget", and the wasm (for Workers)
+//   pkg/*.d.ts: the raw wasm exports typed `unknown`, not `any`
 //
 // Idempotent. Usage: node scripts/package-widget.mjs [pkgDir]
 
@@ -46,6 +47,20 @@ manifest.exports = {
   [`./${main}`]: { types: `./${types}`, default: `./${main}` },
   "./package.json": "./package.json",
 };
+
+// The raw wasm exports (`InitOutput` and edgetax_bg.wasm.d.ts) are typed
+// `any` by wasm-bindgen; the package ships no `any`, so they say `unknown`
+// (nobody calls them: the typed API above them does).
+const noAny = (text) => text.replace(/\bany\b/g, "unknown");
+const dts = join(PKG, types);
+const api = readFileSync(dts, "utf8");
+const start = api.indexOf("export interface InitOutput {");
+if (start >= 0) {
+  const end = api.indexOf("\n}\n", start);
+  writeFileSync(dts, api.slice(0, start) + noAny(api.slice(start, end)) + api.slice(end));
+}
+const raw = join(PKG, `${wasm}.d.ts`);
+if (existsSync(raw)) writeFileSync(raw, noAny(readFileSync(raw, "utf8")));
 
 // wasm-pack writes 2-space JSON with a trailing newline; keep that.
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -35,7 +35,7 @@ fn number_inputs_stay_exact() {
     let cart = js(
         r#"{"to_zip":"90002","to_state":"CA","shipping":1.5,"line_items":[{"id":"1","quantity":3,"unit_price":9.98},{"id":"2","unit_price":19.99}]}"#,
     );
-    let body = tax_request_js(cart, JsValue::UNDEFINED).unwrap();
+    let body = tax_request_js(cart, None).unwrap();
     assert_eq!(get(&body, "amount").as_f64(), Some(49.93));
     assert_eq!(get(&body, "line_items.1.unit_price").as_f64(), Some(19.99));
     let json = JSON::stringify(&body).unwrap().as_string().unwrap();
@@ -62,7 +62,7 @@ fn errors_are_js_errors_with_code_and_field() {
     assert_eq!(text(&err, "code"), "invalid_value");
     let err = tax_request_js(
         js(r#"{"to_state":"CA","to_zip":"9","line_items":[{"id":"a","unit_price":1}]}"#),
-        JsValue::UNDEFINED,
+        None,
     )
     .unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());

@@ -51,7 +51,7 @@ async fn tax_calls() -> f64 {
 }
 
 async fn run(estimator: &Estimator, cart: &str) -> Result<JsValue, JsValue> {
-    let promise: Promise = estimator.estimate(js(cart), JsValue::UNDEFINED);
+    let promise: Promise = estimator.estimate(js(cart), None);
     JsFuture::from(promise).await
 }
 

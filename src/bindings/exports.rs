@@ -83,14 +83,16 @@ impl<'a> From<&'a Error> for Issue<'a> {
 )]
 pub fn tax_request_js(
     #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "TaxRequestDialectOptions | undefined")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TaxRequestDialectOptions")] options: Option<
+        JsValue,
+    >,
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
         let raw = cart_from_js(cart)?;
         // Validated before the options are read, so cart errors come first
         // as they always have.
         let cart = ValidCart::new(&raw)?;
-        let options: JsRequestOptions = self::options(options)?;
+        let options: JsRequestOptions = self::options(options.unwrap_or(JsValue::UNDEFINED))?;
         let dialect = dialect_option(options.dialect.as_deref())?;
         if dialect.is_legacy() {
             return Ok(to_js(&legacy_query(&raw, dialect)?));

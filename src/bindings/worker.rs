@@ -233,7 +233,12 @@ impl WorkerProxy {
     /// and `attempts`): resolves to `undefined` when done (ack it), or to
     /// the seconds to wait before retrying it. Never rejects.
     #[wasm_bindgen(js_name = syncMessage, unchecked_return_type = "Promise<number | undefined>")]
-    pub fn sync_message(&self, body: JsValue, attempts: u32, runtime: WorkerRuntime) -> Promise {
+    pub fn sync_message(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+        attempts: u32,
+        runtime: WorkerRuntime,
+    ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
             let delay = match &state.config {

@@ -99,14 +99,13 @@ impl Estimator {
     pub fn estimate(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EstimateOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "EstimateOptions")] options: Option<JsValue>,
     ) -> Promise {
         // Only read `signal` from an object: Reflect.get on undefined throws,
         // and a thrown TypeError on every call is most of a memo hit's cost.
         let signal = options
-            .is_object()
-            .then(|| Reflect::get(&options, &JsValue::from_str("signal")).ok())
-            .flatten()
+            .filter(|o| o.is_object())
+            .and_then(|o| Reflect::get(&o, &JsValue::from_str("signal")).ok())
             .filter(|s| s.is_object())
             .map(|s| s.unchecked_into::<AbortSignal>());
         if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {

@@ -1,0 +1,94 @@
+// Type-checked (never run) by tests/node/types.test.mjs with `tsc --strict`
+// against the built pkg/: the published types accept what the README shows
+// and refuse what the runtime refuses. Each `@ts-expect-error` is itself a
+// check: if the types got looser (an `any`, a wrong optional), tsc reports
+// the directive as unused and the test fails.
+
+import init, {
+  allocate,
+  applyTax,
+  cartKey,
+  Estimator,
+  offlineEstimate,
+  orderTransaction,
+  taxRequest,
+  TransactionSync,
+  validateCart,
+  WorkerProxy,
+} from "../../pkg/edgetax.js";
+import type {
+  Cart,
+  EdgetaxError,
+  Estimate,
+  EstimatorOptions,
+  Order,
+  SyncResult,
+  TaxRequestBody,
+  ValidationIssue,
+  WorkerRuntime,
+} from "../../pkg/edgetax.js";
+import { EdgetaxEstimateElement } from "../../pkg/widget/edgetax-estimate.js";
+
+export async function checkout(): Promise<string> {
+  await init();
+  // Money as strings or numbers; codes as TaxJar spells them.
+  const cart: Cart = {
+    to_country: "US",
+    to_zip: "90002",
+    to_state: "CA",
+    shipping: 7.99,
+    order_discount: "5.00",
+    line_items: [
+      { id: "1", quantity: 1, unit_price: 19.99, product_tax_code: "20010" },
+      { id: "2", quantity: 2, unit_price: "9.95" },
+    ],
+  };
+  const options: EstimatorOptions = { apiUrl: "https://tax.example.com", nexusRegions: "fetch", offline: true };
+  const estimator = new Estimator(options);
+  // The options argument is optional, as the README calls it.
+  const estimate: Estimate = await estimator.estimate(cart);
+  const again = await estimator.estimate(cart, { signal: new AbortController().signal });
+  const lineTax: string = estimate.line_items[0].tax_collectable;
+  const total: string = again.amount_to_collect;
+  try {
+    await estimator.estimate({ ...cart, to_zip: "1" });
+  } catch (err) {
+    const e = err as EdgetaxError;
+    const where: string | null = e.field;
+    console.log(e.code === "invalid_zip", where);
+  }
+  const issues: ValidationIssue[] = validateCart(cart);
+  const body = taxRequest(cart) as TaxRequestBody;
+  const shares: string[] = allocate("10.00", [1, 1, 1]);
+  const key: string = cartKey(cart);
+  const backup: Estimate = offlineEstimate(cart);
+  const answer = { amount_to_collect: 1.35, has_nexus: true, freight_taxable: false, tax_source: "destination" };
+  const applied: Estimate = applyTax(cart, { tax: answer });
+  console.log(lineTax, total, issues.length, body.amount, shares, key, backup.estimated, applied.source);
+
+  // @ts-expect-error: money is a decimal string or a number, not an object
+  validateCart({ ...cart, shipping: { amount: 7.99 } });
+  // @ts-expect-error: an Estimate's money is a string, never a float
+  const float: number = estimate.amount_to_collect;
+  // @ts-expect-error: the option is apiUrl (camelCase, as taxjar-node)
+  new Estimator({ api_url: "https://tax.example.com" });
+  // @ts-expect-error: error codes are a closed set
+  const code: EdgetaxError["code"] = "bad_zip";
+  console.log(float, code);
+  return estimate.key;
+}
+
+export async function server(order: Order, runtime: WorkerRuntime, message: { body: unknown; attempts: number }): Promise<void> {
+  const sync = new TransactionSync({ apiUrl: "https://api.taxjar.com", apiKey: "token" });
+  const result: SyncResult = await sync.syncOrder(order);
+  const later: SyncResult = await sync.syncOrder(order, result.record);
+  const tx = orderTransaction(order);
+  console.log(later.action, tx.amount);
+  const proxy = new WorkerProxy({ TAXJAR_API_TOKEN: "token" });
+  const delay: number | undefined = await proxy.syncMessage(message.body, message.attempts, runtime);
+  console.log(delay);
+}
+
+export function widget(element: EdgetaxEstimateElement, cart: Cart): void {
+  element.cart = cart;
+}
