@@ -7,17 +7,27 @@
 import init, {
   allocate,
   applyTax,
+  authorizationHeader,
   cartKey,
+  customerRequest,
   Estimator,
+  exportCsv,
   offlineEstimate,
   orderTransaction,
+  payloadHash,
+  planBackfill,
+  refundTransaction,
+  shouldSync,
   taxRequest,
   TransactionSync,
   validateCart,
   WorkerProxy,
 } from "../../pkg/edgetax.js";
 import type {
+  BackfillDecision,
   Cart,
+  LegacyRequest,
+  Refund,
   EdgetaxError,
   Estimate,
   EstimatorOptions,
@@ -87,6 +97,22 @@ export async function server(order: Order, runtime: WorkerRuntime, message: { bo
   const proxy = new WorkerProxy({ TAXJAR_API_TOKEN: "token" });
   const delay: number | undefined = await proxy.syncMessage(message.body, message.attempts, runtime);
   console.log(delay);
+}
+
+export function reporting(order: Order, refund: Refund): void {
+  const decision = shouldSync(order, { statuses: ["completed"] });
+  const refundBody = refundTransaction(refund, order);
+  const customer = customerRequest({ customer_id: 7, exemption_type: "wholesale", exempt_regions: [{ country: "US", state: "CA" }] });
+  const hash: string = payloadHash(customer);
+  const csv: string = exportCsv([orderTransaction(order), refundBody]);
+  const plan: BackfillDecision[] = planBackfill({ from: "2024-01-01", to: "2024-01-31" }, [
+    { id: 1, created_at: "2024-01-05", synced_at: null },
+  ]);
+  const legacy = taxRequest({ to_zip: "90002" }, { dialect: "legacy-standard" }) as LegacyRequest;
+  const header: string = authorizationHeader("token", "legacy-enhanced");
+  console.log(decision, hash, csv, plan[0].action, legacy.encoded, header);
+  // @ts-expect-error: customers are exempt by TaxJar's types only ("marketplace" is an order exemption)
+  customerRequest({ customer_id: "c1", exemption_type: "marketplace" });
 }
 
 export function widget(element: EdgetaxEstimateElement, cart: Cart): void {
