@@ -2,17 +2,10 @@
 // `choices`, `afterCommit`, `reset`): a seeded generator, so a run that
 // sends the same requests in the same order meets the same failures.
 
-/** mulberry32: a small seeded PRNG giving floats in [0, 1). */
-export function seededRandom(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as seededRandom } from "../../bench/rng.mjs";
+
+/** mulberry32: a small seeded PRNG giving floats in [0, 1) (bench/rng.mjs). */
+export { seededRandom };
 
 const CHOICE_KEYS = ['label', 'status', 'body', 'contentType', 'delayMs', 'retryAfter', 'hang', 'afterCommit', 'reset'];
 

@@ -3,19 +3,11 @@
 // package, and a close() that ends the whole process group.
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import http from "node:http";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./wrangler-dev.mjs";
 
 export const WORKER_DIR = fileURLToPath(new URL("..", import.meta.url));
-
-export async function freePort() {
-  const probe = http.createServer();
-  await new Promise((r) => probe.listen(0, "127.0.0.1", r));
-  const { port } = probe.address();
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 /**
  * Starts `wrangler dev` and waits until it answers. With `pkgDir`, the
