@@ -138,9 +138,11 @@ export interface TaxResponse {
     taxable_amount?: number | string;
     amount_to_collect: number | string;
     rate?: number | string;
-    has_nexus: boolean;
-    freight_taxable: boolean;
-    tax_source: string | null;
+    /** Absent reads as false. */
+    has_nexus?: boolean;
+    /** Absent reads as false. */
+    freight_taxable?: boolean;
+    tax_source?: string | null;
     exemption_type?: string;
     jurisdictions?: { country?: string; state?: string; county?: string; city?: string };
     breakdown?: TaxJarRates & {

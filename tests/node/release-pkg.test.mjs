@@ -91,6 +91,16 @@ test("applyTax on TaxJar's documented United States scenario", () => {
   assert.equal(estimate.key, cartKey(cart));
 });
 
+test("applyTax reads absent has_nexus, freight_taxable and tax_source as the types say", () => {
+  const cart = { to_country: "US", to_zip: "90002", to_state: "CA", line_items: [{ id: "a", unit_price: "10" }] };
+  const estimate = applyTax(cart, { tax: { amount_to_collect: "0.00" } });
+  assert.equal(estimate.has_nexus, false);
+  assert.equal(estimate.freight_taxable, false);
+  assert.equal(estimate.tax_source, null);
+  assert.equal(estimate.amount_to_collect, "0.00");
+  assert.equal(estimate.line_items[0].tax_collectable, "0.00");
+});
+
 test("cartKey ignores line order and money spelling, not the address", () => {
   const cart = {
     to_country: "US",

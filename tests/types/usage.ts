@@ -74,6 +74,9 @@ export async function checkout(): Promise<string> {
   const backup: Estimate = offlineEstimate(cart);
   const answer = { amount_to_collect: 1.35, has_nexus: true, freight_taxable: false, tax_source: "destination" };
   const applied: Estimate = applyTax(cart, { tax: answer });
+  // TaxJar's fields the runtime defaults may be left out.
+  const bare: Estimate = applyTax(cart, { tax: { amount_to_collect: "0.00" } });
+  console.log(bare.has_nexus);
   console.log(lineTax, total, issues.length, body.amount, shares, key, backup.estimated, applied.source);
 
   // @ts-expect-error: money is a decimal string or a number, not an object
