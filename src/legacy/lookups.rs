@@ -80,16 +80,22 @@ pub struct LegacyCategory {
     pub name: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawCategory {
-    #[serde(default, deserialize_with = "wire::opt_id")]
-    product_tax_code: Option<String>,
-    #[serde(default, deserialize_with = "wire::opt_id")]
-    code: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
+/// A category's code: a string, or an integer as TaxJar sometimes sends.
+fn category_code(value: Option<&Value>) -> Option<String> {
+    match value? {
+        Value::String(code) => Some(code.clone()),
+        Value::Number(n) if n.is_u64() || n.is_i64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// An optional text field of a category: a string, null or absent.
+fn category_text(entry: &Value, key: &str) -> std::result::Result<Option<String>, ()> {
+    match entry.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text.clone())),
+        Some(_) => Err(()),
+    }
 }
 
 /// Reads the answer of `GET /tax_categories`.
@@ -119,17 +125,29 @@ pub fn parse_categories(status: u16, body: &str) -> Result<Vec<LegacyCategory>> 
         },
         _ => return Err(unparseable("are not a list".into())),
     };
-    let raw: Vec<RawCategory> =
-        serde_json::from_value(list).map_err(|e| unparseable(format!("are not readable: {e}")))?;
-    raw.into_iter()
+    // Read by hand from the value: serde's reader for a `Value` source
+    // would be one more copy of the derive in the wasm.
+    let Value::Array(entries) = list else {
+        return Err(unparseable("are not a list".into()));
+    };
+    entries
+        .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let code = c.product_tax_code.or(c.code);
+        .map(|(i, entry)| {
+            if !entry.is_object() {
+                return Err(unparseable(format!("entry {i} is not an object")));
+            }
+            let code = category_code(entry.get("product_tax_code"))
+                .or_else(|| category_code(entry.get("code")));
             let code = code.ok_or_else(|| unparseable(format!("entry {i} has no code")))?;
+            let text = |key: &str| {
+                category_text(entry, key)
+                    .map_err(|()| unparseable(format!("entry {i} has a {key} that is not text")))
+            };
             Ok(LegacyCategory {
                 product_tax_code: code,
-                description: c.description,
-                name: c.name,
+                description: text("description")?,
+                name: text("name")?,
             })
         })
         .collect()

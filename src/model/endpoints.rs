@@ -42,7 +42,7 @@ impl ApiRequest {
     fn with_body<T: Serialize>(mut self, body: &T) -> Self {
         // These types hold only strings, decimals, bools and lists, which
         // always serialize to JSON.
-        let value = serde_json::to_value(body).expect("request types serialize to JSON");
+        let value = crate::model::to_json_value(body);
         self.body = Some(value);
         self
     }

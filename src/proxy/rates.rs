@@ -16,7 +16,6 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::model::lookups::SummaryRate;
 use crate::model::parse_body;
 use crate::offline::{Date, OfflineOptions};
 
@@ -81,15 +80,18 @@ pub fn document(config: &Config, outcome: &Outcome, day: Date) -> Result<Documen
         .get_mut("summary_rates")
         .map(Value::take)
         .ok_or("TaxJar's answer has no summary_rates")?;
-    let rates: Vec<SummaryRate> = serde_json::from_value(list.clone())
+    let text =
+        serde_json::json!({ "fetched_at": day.to_string(), "summary_rates": list }).to_string();
+    // Checked by reading the stored text as `options` will: the same
+    // reader, and no second copy of it for a `Value` source in the wasm.
+    let stored = serde_json::from_str::<OfflineOptions>(&text)
         .map_err(|e| format!("TaxJar's summary_rates are not readable: {e}"))?;
-    if rates.is_empty() {
+    if stored.summary_rates.is_empty() {
         return Err("TaxJar's summary_rates are empty".to_owned());
     }
-    let stored = serde_json::json!({ "fetched_at": day.to_string(), "summary_rates": list });
     Ok(Document {
-        text: stored.to_string(),
-        regions: rates.len(),
+        text,
+        regions: stored.summary_rates.len(),
     })
 }
 

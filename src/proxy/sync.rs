@@ -111,12 +111,16 @@ pub fn jobs(
     bytes: &[u8],
     options: &TransactionOptions,
 ) -> Result<Vec<Job>, Reply> {
-    let body: Value = serde_json::from_slice(bytes).map_err(|_| {
-        Reply::invalid(&Error::new(
-            Code::InvalidType,
-            "the body must be a JSON object",
-        ))
-    })?;
+    // Text first: `from_slice` would be a second copy of the JSON reader.
+    let body: Value = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .ok_or_else(|| {
+            Reply::invalid(&Error::new(
+                Code::InvalidType,
+                "the body must be a JSON object",
+            ))
+        })?;
     let list = if resource == Resource::Refund {
         "refunds"
     } else {

@@ -97,11 +97,10 @@ impl Payload {
 
     /// The JSON body.
     pub fn body(&self) -> Value {
-        let value = match self {
-            Payload::Order(t) | Payload::Refund(t) => serde_json::to_value(t),
-            Payload::Customer(c) => serde_json::to_value(c),
-        };
-        value.unwrap_or(Value::Null)
+        match self {
+            Payload::Order(t) | Payload::Refund(t) => crate::model::to_json_value(t),
+            Payload::Customer(c) => crate::model::to_json_value(c),
+        }
     }
 
     fn request(&self, action: Action) -> Result<ApiRequest> {
