@@ -8,11 +8,12 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use serde::de::MapAccess;
 use serde::Deserialize;
 
 use crate::error::{Code, Error, Result};
 use crate::estimate::{apply_tax, Estimate};
-use crate::model::taxes::Rates;
+use crate::model::rates::{deserialize_object, read_rates, FromObject, Rates};
 use crate::model::{parse_body, Breakdown, LineBreakdown, ShippingBreakdown, Tax, TaxResponse};
 use crate::money::{round_dp, wire, Money};
 use crate::split::discounts;
@@ -74,19 +75,39 @@ pub struct EnhancedResponse {
     pub breakdown: Option<EnhancedBreakdown>,
 }
 
-/// The `breakdown` of an Enhanced answer.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+/// The `breakdown` of an Enhanced answer. Read by hand (see
+/// [`crate::model::rates`]): its totals sit beside its own fields.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnhancedBreakdown {
     /// Jurisdiction totals (`state_tax_collectable`, ...).
-    #[serde(flatten)]
     pub totals: Rates,
     /// Shipping: tax amounts and rates per jurisdiction.
-    #[serde(default)]
     pub shipping: Option<Rates>,
     /// Per item, keyed by the line id sent: taxable amounts and rates.
-    #[serde(default)]
     pub items: Option<BTreeMap<String, Rates>>,
 }
+
+impl FromObject for EnhancedBreakdown {
+    const WHAT: &'static str = "a breakdown";
+    fn read<'de, A: MapAccess<'de>>(mut map: A) -> std::result::Result<Self, A::Error> {
+        let (mut shipping, mut items) = (None, None);
+        let totals = read_rates(&mut map, &["shipping", "items"], |name, map| {
+            if name == "shipping" {
+                shipping = map.next_value()?;
+            } else {
+                items = map.next_value()?;
+            }
+            Ok(())
+        })?;
+        Ok(EnhancedBreakdown {
+            totals,
+            shipping,
+            items,
+        })
+    }
+}
+
+deserialize_object!(EnhancedBreakdown);
 
 /// A parsed answer of either legacy dialect.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,6 +9,7 @@ pub mod customers;
 pub mod endpoints;
 pub mod errors;
 pub mod lookups;
+pub mod rates;
 pub mod taxes;
 pub mod transactions;
 

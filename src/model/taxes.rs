@@ -167,140 +167,32 @@ pub struct Jurisdictions {
     pub city: Option<String>,
 }
 
-/// Amounts and rates per jurisdiction. US orders use the state/county/city/
-/// special fields, Canada GST/PST/QST, other countries the country fields;
-/// TaxJar leaves out what does not apply.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-pub struct Rates {
-    /// Taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub taxable_amount: Option<Decimal>,
-    /// Tax collectable.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub tax_collectable: Option<Decimal>,
-    /// Combined rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub combined_tax_rate: Option<Decimal>,
-    /// State taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub state_taxable_amount: Option<Decimal>,
-    /// State rate (order and shipping level name).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub state_tax_rate: Option<Decimal>,
-    /// State rate (line and shipping name).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub state_sales_tax_rate: Option<Decimal>,
-    /// State tax (order level name).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub state_tax_collectable: Option<Decimal>,
-    /// State tax (line and shipping name).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub state_amount: Option<Decimal>,
-    /// County taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub county_taxable_amount: Option<Decimal>,
-    /// County rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub county_tax_rate: Option<Decimal>,
-    /// County tax (order level).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub county_tax_collectable: Option<Decimal>,
-    /// County tax (line level).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub county_amount: Option<Decimal>,
-    /// City taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub city_taxable_amount: Option<Decimal>,
-    /// City rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub city_tax_rate: Option<Decimal>,
-    /// City tax (order level).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub city_tax_collectable: Option<Decimal>,
-    /// City tax (line level).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub city_amount: Option<Decimal>,
-    /// Special district taxable amount (order and line name).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub special_district_taxable_amount: Option<Decimal>,
-    /// Special district taxable amount (shipping name).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub special_taxable_amount: Option<Decimal>,
-    /// Special district rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub special_tax_rate: Option<Decimal>,
-    /// Special district tax (order level).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub special_district_tax_collectable: Option<Decimal>,
-    /// Special district tax (line level).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub special_district_amount: Option<Decimal>,
-    /// Country taxable amount (VAT and GST countries).
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub country_taxable_amount: Option<Decimal>,
-    /// Country rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub country_tax_rate: Option<Decimal>,
-    /// Country tax.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub country_tax_collectable: Option<Decimal>,
-    /// Canadian GST taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub gst_taxable_amount: Option<Decimal>,
-    /// GST rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub gst_tax_rate: Option<Decimal>,
-    /// GST.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub gst: Option<Decimal>,
-    /// Canadian PST taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub pst_taxable_amount: Option<Decimal>,
-    /// PST rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub pst_tax_rate: Option<Decimal>,
-    /// PST.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub pst: Option<Decimal>,
-    /// Quebec QST taxable amount.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub qst_taxable_amount: Option<Decimal>,
-    /// QST rate.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub qst_tax_rate: Option<Decimal>,
-    /// QST.
-    #[serde(default, deserialize_with = "wire::opt_decimal")]
-    pub qst: Option<Decimal>,
-}
+pub use super::rates::Rates;
 
-/// The order-level breakdown.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+/// The order-level breakdown. Read by [`super::rates`], not derived: its
+/// rates sit beside its own fields.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Breakdown {
     /// Order-level amounts and rates.
-    #[serde(flatten)]
     pub rates: Rates,
     /// Shipping detail; absent when freight is not taxable.
     pub shipping: Option<ShippingBreakdown>,
     /// Per-line detail.
-    #[serde(default)]
     pub line_items: Vec<LineBreakdown>,
 }
 
 /// Shipping detail of a breakdown.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ShippingBreakdown {
     /// Amounts and rates.
-    #[serde(flatten)]
     pub rates: Rates,
 }
 
 /// One line of a breakdown. `id` may come back as a number.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineBreakdown {
     /// The line's id as sent.
-    #[serde(default, deserialize_with = "wire::opt_id")]
     pub id: Option<String>,
     /// Amounts and rates.
-    #[serde(flatten)]
     pub rates: Rates,
 }
