@@ -244,6 +244,10 @@ test("storage 'session' lets a new Estimator (a reload) reuse the answer", async
 test("bad options are clear errors", () => {
   assert.throws(() => new Estimator({}), { code: "missing_field", field: "apiUrl" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: "always" }), { code: "invalid_value", field: "nexusRegions" });
+  assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: 5 }), {
+    code: "invalid_type",
+    message: /invalid type: integer `5`, expected "fetch" or a list of regions/,
+  });
   assert.throws(() => new Estimator({ apiUrl: "http://x", storage: "local" }), { code: "invalid_value", field: "storage" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", onLog: "yes" }), { code: "invalid_type", field: "onLog" });
 });

@@ -28,11 +28,36 @@ struct Options {
     offline: Option<bool>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+/// `nexusRegions`: a word (`"fetch"`) or a list of regions.
 enum NexusOption {
     Fetch(String),
     List(Vec<Region>),
+}
+
+// By hand, not `#[serde(untagged)]`: that buffers the value first and
+// brings serde's buffering code into the wasm.
+impl<'de> Deserialize<'de> for NexusOption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NexusOption;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"fetch\" or a list of regions")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<NexusOption, E> {
+                Ok(NexusOption::Fetch(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<NexusOption, A::Error> {
+                let list =
+                    Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq));
+                list.map(NexusOption::List)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 fn number_option(value: Option<f64>, default: f64, field: &str) -> Result<f64, Error> {

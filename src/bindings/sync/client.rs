@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Function, Promise};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -70,12 +70,16 @@ fn id_arg(id: &JsValue) -> Result<String, Error> {
     }
 }
 
-/// What a sync resolves to: the outcome and TaxJar's answer.
-#[derive(Serialize)]
-struct JsOutcome {
-    #[serde(flatten)]
-    outcome: Outcome,
-    response: Option<Value>,
+/// What a sync resolves to: the outcome, with TaxJar's answer (parsed by
+/// JS, or null) as `response`. Set on the JS object rather than through
+/// serde's `flatten`, which would bring its buffering code into the wasm.
+fn js_outcome(outcome: &Outcome, response: Option<&str>) -> JsValue {
+    let value = to_js(outcome);
+    let response = response
+        .and_then(|text| js_sys::JSON::parse(text).ok())
+        .unwrap_or(JsValue::NULL);
+    let _ = js_sys::Reflect::set(&value, &JsValue::from_str("response"), &response);
+    value
 }
 
 #[wasm_bindgen]
@@ -251,8 +255,7 @@ impl Inner {
     fn start(self: Rc<Self>, resource: Resource, plan: Result<Plan, Error>) -> Promise {
         future_to_promise(async move {
             let plan = plan.map_err(|e| js_error(&e))?;
-            let outcome = self.run(resource, plan).await.map_err(|e| js_error(&e))?;
-            Ok(to_js(&outcome))
+            self.run(resource, plan).await.map_err(|e| js_error(&e))
         })
     }
 
@@ -272,14 +275,11 @@ impl Inner {
             .unwrap_or_else(js_sys::Date::now)
     }
 
-    async fn run(&self, resource: Resource, plan: Plan) -> Result<JsOutcome, Error> {
+    async fn run(&self, resource: Resource, plan: Plan) -> Result<JsValue, Error> {
         let mut attempt = match plan {
             Plan::Skip(outcome) => {
                 self.log(&LogEntry::skip(resource, &outcome));
-                return Ok(JsOutcome {
-                    outcome,
-                    response: None,
-                });
+                return Ok(js_outcome(&outcome, None));
             }
             Plan::Send(attempt) => *attempt,
         };
@@ -301,10 +301,10 @@ impl Inner {
                 Some(fallback) => attempt = fallback,
                 None => {
                     let synced_at = format_iso(self.now_ms() as i64);
-                    return Ok(JsOutcome {
-                        outcome: attempt.outcome(status, &synced_at),
-                        response: serde_json::from_str(&body).ok(),
-                    });
+                    return Ok(js_outcome(
+                        &attempt.outcome(status, &synced_at),
+                        Some(&body),
+                    ));
                 }
             }
         }
