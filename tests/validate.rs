@@ -214,6 +214,20 @@ fn line_ids_and_limits() {
         ),
         pair("duplicate_line_id", "line_items[1].id")
     );
+    // Every repeat after the first of its id, in cart order, among the
+    // other problems of the same lines.
+    assert_eq!(
+        problems(
+            r#"{"to_zip":"90002","to_state":"CA","line_items":[{"id":"b","unit_price":1},{"id":"a","unit_price":1},
+            {"id":"b","unit_price":-1},{"id":"a","unit_price":1},{"id":"b","unit_price":1},{"id":"c","unit_price":1}]}"#
+        ),
+        [
+            pair("duplicate_line_id", "line_items[2].id"),
+            pair("invalid_amount", "line_items[2].unit_price"),
+            pair("duplicate_line_id", "line_items[3].id"),
+            pair("duplicate_line_id", "line_items[4].id"),
+        ]
+    );
     assert_eq!(
         one(
             r#"{"to_zip":"90002","to_state":"CA","handling_fee":1,"line_items":[{"id":"handling-fee","unit_price":1}]}"#
