@@ -90,7 +90,15 @@ pub fn cart_from_js(value: JsValue) -> Result<Cart, Error> {
 /// Reads any deserializable value, naming the argument on failure.
 pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
     let text = json_text(&value, what)?;
-    serde_json::from_str(&text).map_err(|e| Error::field(Code::InvalidType, what, e.to_string()))
+    serde_json::from_str(&text).map_err(|e| {
+        // The position is in our own JSON text of the value, which the
+        // caller never saw: leave it out.
+        let message = e.to_string();
+        let message = message
+            .rfind(" at line ")
+            .map_or(&*message, |i| &message[..i]);
+        Error::field(Code::InvalidType, what, message)
+    })
 }
 
 /// Writes a value as plain JS objects, arrays, strings and numbers.

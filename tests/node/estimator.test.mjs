@@ -246,7 +246,7 @@ test("bad options are clear errors", () => {
   assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: "always" }), { code: "invalid_value", field: "nexusRegions" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: 5 }), {
     code: "invalid_type",
-    message: /invalid type: integer `5`, expected "fetch" or a list of regions/,
+    message: 'invalid type: integer `5`, expected "fetch" or a list of regions',
   });
   assert.throws(() => new Estimator({ apiUrl: "http://x", storage: "local" }), { code: "invalid_value", field: "storage" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", onLog: "yes" }), { code: "invalid_type", field: "onLog" });
