@@ -90,15 +90,17 @@ pub fn cart_from_js(value: JsValue) -> Result<Cart, Error> {
 /// Reads any deserializable value, naming the argument on failure.
 pub fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, Error> {
     let text = json_text(&value, what)?;
-    serde_json::from_str(&text).map_err(|e| {
-        // The position is in our own JSON text of the value, which the
-        // caller never saw: leave it out.
-        let message = e.to_string();
-        let message = message
-            .rfind(" at line ")
-            .map_or(&*message, |i| &message[..i]);
-        Error::field(Code::InvalidType, what, message)
-    })
+    serde_json::from_str(&text).map_err(|e| argument_error(&e, what))
+}
+
+/// A JS argument's reading error. The position is in edgetax's own JSON
+/// text of the value, which the caller never saw, so it is left out. Not
+/// generic, so the wasm has one copy, not one per type read.
+fn argument_error(e: &serde_json::Error, what: &str) -> Error {
+    let message = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = message.strip_suffix(&position).unwrap_or(&message);
+    Error::field(Code::InvalidType, what, message)
 }
 
 /// Writes a value as plain JS objects, arrays, strings and numbers.
