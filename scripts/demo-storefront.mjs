@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultConformanceDir, startFake } from "../tests/fake-taxjar/server.mjs";
+import { freePort, stopGroup } from "../worker/scripts/wrangler-dev.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WWW = join(ROOT, "www");
@@ -39,7 +40,6 @@ const WORKER_DIR = join(ROOT, "worker");
 const WRANGLER = join(WORKER_DIR, "node_modules", "wrangler", "bin", "wrangler.js");
 const HOST = "127.0.0.1";
 const READY_TIMEOUT_MS = 120_000;
-const STOP_GRACE_MS = 5_000;
 /** The placeholder of worker/.dev.vars.example, which is not a token. */
 const PLACEHOLDER_TOKEN = "your-sandbox-token";
 
@@ -100,17 +100,6 @@ const SOURCES = {
 export function hasRealToken(vars = readDevVars()) {
   const token = (vars.TAXJAR_API_TOKEN ?? "").trim();
   return token !== "" && token !== PLACEHOLDER_TOKEN;
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((res, rej) => {
-    server.once("error", rej);
-    server.listen(0, HOST, res);
-  });
-  const { port } = server.address();
-  await new Promise((res) => server.close(res));
-  return port;
 }
 
 async function assertPortFree(port, what) {
@@ -370,13 +359,7 @@ export async function startDemo(options = {}) {
       const child = dev;
       if (!child) return;
       dev = null;
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        killGroup(child, "SIGTERM");
-        const timer = setTimeout(() => killGroup(child, "SIGKILL"), STOP_GRACE_MS);
-        await exited;
-        clearTimeout(timer);
-      }
+      await stopGroup(child);
       // workerd may outlive wrangler for a moment: make sure the group is gone.
       killGroup(child, "SIGKILL");
     };
