@@ -111,22 +111,6 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// An optional function-valued option (`onLog`, `now`): absent, null, or a
-/// function; anything else is an `invalid_type` error naming it.
-pub fn function_option(options: &JsValue, name: &str) -> Result<Option<js_sys::Function>, Error> {
-    let value = Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    if value.is_undefined() || value.is_null() {
-        return Ok(None);
-    }
-    value.dyn_into::<js_sys::Function>().map(Some).map_err(|_| {
-        Error::field(
-            Code::InvalidType,
-            name,
-            format!("{name} must be a function"),
-        )
-    })
-}
-
 /// Core result → JS result.
 pub fn js_result<T>(result: Result<T, Error>) -> Result<T, JsValue> {
     result.map_err(|e| js_error(&e))

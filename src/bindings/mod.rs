@@ -7,6 +7,7 @@ pub mod estimator;
 pub mod exports;
 pub mod legacy;
 pub mod offline;
+pub mod options;
 pub mod sync;
 mod transport;
 mod types;

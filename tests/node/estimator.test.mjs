@@ -244,10 +244,23 @@ test("storage 'session' lets a new Estimator (a reload) reuse the answer", async
 test("bad options are clear errors", () => {
   assert.throws(() => new Estimator({}), { code: "missing_field", field: "apiUrl" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: "always" }), { code: "invalid_value", field: "nexusRegions" });
+  // A wrong type names its option, not the whole object.
   assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: 5 }), {
     code: "invalid_type",
-    message: 'invalid type: integer `5`, expected "fetch" or a list of regions',
+    field: "nexusRegions",
+    message: 'nexusRegions must be "fetch" or a list of regions',
   });
+  assert.throws(() => new Estimator({ apiUrl: "http://x", nexusRegions: [{ country_code: 5 }] }), {
+    code: "invalid_type",
+    field: "nexusRegions",
+    message: "invalid type: integer `5`, expected a string",
+  });
+  assert.throws(() => new Estimator({ apiUrl: 8080 }), { code: "invalid_type", field: "apiUrl", message: "apiUrl must be a string" });
+  assert.throws(() => new Estimator({ apiUrl: "http://x", ttlSeconds: "60" }), { code: "invalid_type", field: "ttlSeconds" });
+  assert.throws(() => new Estimator({ apiUrl: "http://x", ttlSeconds: -1 }), { code: "invalid_value", field: "ttlSeconds" });
+  assert.throws(() => new Estimator({ apiUrl: "http://x", offline: "yes" }), { code: "invalid_type", field: "offline", message: "offline must be true or false" });
+  // Absent and null are the defaults; options the Estimator does not know are ignored.
+  assert.ok(new Estimator({ apiUrl: "http://x", ttlSeconds: null, storage: undefined, colour: "red" }));
   assert.throws(() => new Estimator({ apiUrl: "http://x", storage: "local" }), { code: "invalid_value", field: "storage" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", onLog: "yes" }), { code: "invalid_type", field: "onLog" });
 });

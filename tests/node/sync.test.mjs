@@ -136,6 +136,27 @@ test("builders reject bad input with code and field", () => {
   assert.equal(payloadHash({ b: 1, a: 2 }), payloadHash({ a: 2, b: 1 }));
 });
 
+test("TransactionSync options: a wrong one is an error naming it; the rest are used", async () => {
+  const base = { apiUrl: fake.url, apiKey: TOKEN };
+  assert.throws(() => new TransactionSync({ apiUrl: fake.url }), { code: "missing_field", field: "apiKey" });
+  assert.throws(() => new TransactionSync({ ...base, apiUrl: 5 }), { code: "invalid_type", field: "apiUrl", message: "apiUrl must be a string" });
+  assert.throws(() => new TransactionSync({ ...base, timeoutMs: 0 }), { code: "invalid_value", field: "timeoutMs" });
+  assert.throws(() => new TransactionSync({ ...base, refundSuffix: 1 }), { code: "invalid_type", field: "refundSuffix" });
+  assert.throws(() => new TransactionSync({ ...base, settings: { statuses: "complete" } }), {
+    code: "invalid_type",
+    field: "settings",
+    message: 'invalid type: string "complete", expected a sequence',
+  });
+  // settings.statuses decides what syncs; refundSuffix names the refund.
+  const s = new TransactionSync({ ...base, refundSuffix: "-r", settings: { statuses: ["shipped"] } });
+  const pending = await s.syncOrder(order("7007", { status: "completed" }));
+  assert.deepStrictEqual([pending.action, pending.reason], ["skip", "status"]);
+  const o = order("7008", { status: "shipped" });
+  assert.equal((await s.syncOrder(o)).action, "create");
+  const refund = await s.syncRefund({ id: "7008", created_at: "2024-03-05" }, o);
+  assert.equal(refund.transaction_id, "7008-r");
+});
+
 test("first sync POSTs; a 422 falls back to PUT", async () => {
   const s = sync();
   const first = await s.syncOrder(order("1001"));

@@ -4,14 +4,14 @@ use std::rc::Rc;
 
 use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Function, Promise};
-use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 use super::{order_arg, refund_arg};
-use crate::bindings::convert::{from_js, function_option, js_error, to_js};
+use crate::bindings::convert::{from_js, js_error, to_js};
+use crate::bindings::options::{function_option, number_option, option_value, string_option};
 use crate::bindings::transport::{check_not_redirect, fetch_error, refuse_redirects};
 use crate::error::{Code, Error};
 use crate::sync::engine::{
@@ -22,17 +22,6 @@ use crate::sync::plan::{plan_order, plan_refund};
 use crate::sync::rules::transaction_id;
 use crate::sync::time::format_iso;
 use crate::sync::{customer_request, SyncSettings, TransactionOptions};
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Options {
-    api_url: Option<String>,
-    api_key: Option<String>,
-    timeout_ms: Option<f64>,
-    plugin: Option<String>,
-    refund_suffix: Option<String>,
-    settings: Option<SyncSettings>,
-}
 
 struct Inner {
     api_url: String,
@@ -101,13 +90,12 @@ impl TransactionSync {
         }
         let on_log = function_option(&options, "onLog")?;
         let now = function_option(&options, "now")?;
-        let o: Options = from_js(options, "options")?;
         let required = |v: Option<String>, name: &str| {
             v.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
                 Error::field(Code::MissingField, name, format!("{name} is required"))
             })
         };
-        let timeout_ms = match o.timeout_ms {
+        let timeout_ms = match number_option(&options, "timeoutMs")? {
             None => 10_000.0,
             Some(t) if t.is_finite() && t > 0.0 => t.min(u32::MAX as f64),
             Some(t) => {
@@ -120,17 +108,20 @@ impl TransactionSync {
         };
         Ok(TransactionSync {
             inner: Rc::new(Inner {
-                api_url: required(o.api_url, "apiUrl")?
+                api_url: required(string_option(&options, "apiUrl")?, "apiUrl")?
                     .trim()
                     .trim_end_matches('/')
                     .to_owned(),
-                api_key: required(o.api_key, "apiKey")?,
+                api_key: required(string_option(&options, "apiKey")?, "apiKey")?,
                 timeout_ms: timeout_ms as u32,
                 options: TransactionOptions {
-                    plugin: o.plugin,
-                    refund_suffix: o.refund_suffix,
+                    plugin: string_option(&options, "plugin")?,
+                    refund_suffix: string_option(&options, "refundSuffix")?,
                 },
-                settings: o.settings.unwrap_or_default(),
+                settings: option_value(&options, "settings")
+                    .map(|v| from_js::<SyncSettings>(v, "settings"))
+                    .transpose()?
+                    .unwrap_or_default(),
                 on_log,
                 now,
             }),
