@@ -3,11 +3,11 @@
 //! `taxRequest` and `applyTax` take a `dialect` option (see
 //! [`crate::legacy`]); the legacy lookups are in `bindings::legacy`.
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{cart_from_js, from_js, js_result, to_js};
 use super::legacy::{body_text, dialect_option};
+use super::options::Options;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
 use crate::key::cart_key;
@@ -18,27 +18,22 @@ use crate::validate::{validate_cart, ValidCart};
 
 pub use super::allocate::allocate;
 
-/// Options accepted by `taxRequest`.
-#[derive(Default, Deserialize)]
-struct JsRequestOptions {
-    plugin: Option<String>,
-    dialect: Option<String>,
+/// The options argument of an export: its fields are named
+/// `options.<name>` in errors.
+fn options(value: Option<JsValue>) -> Result<Options, Error> {
+    Options::new(value.unwrap_or(JsValue::UNDEFINED), "options.", "options")
 }
 
-/// Options accepted by `applyTax`.
-#[derive(Default, Deserialize)]
-struct JsApplyOptions {
-    dialect: Option<String>,
-    status: Option<u16>,
-    warning: Option<String>,
-}
-
-/// An optional options object; undefined or null is the default.
-fn options<T: Default + serde::de::DeserializeOwned>(value: JsValue) -> Result<T, Error> {
-    if value.is_undefined() || value.is_null() {
-        Ok(T::default())
-    } else {
-        from_js(value, "options")
+/// `options.status`: an HTTP status, 100 to 599.
+fn status_option(options: &Options) -> Result<Option<u16>, Error> {
+    match options.number("status")? {
+        None => Ok(None),
+        Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => Ok(Some(s as u16)),
+        Some(s) => Err(Error::field(
+            Code::InvalidValue,
+            "options.status",
+            format!("options.status {s} is not an HTTP status (100 to 599)"),
+        )),
     }
 }
 
@@ -92,13 +87,13 @@ pub fn tax_request_js(
         // Validated before the options are read, so cart errors come first
         // as they always have.
         let cart = ValidCart::new(&raw)?;
-        let options: JsRequestOptions = self::options(options.unwrap_or(JsValue::UNDEFINED))?;
-        let dialect = dialect_option(options.dialect.as_deref())?;
+        let options = self::options(options)?;
+        let dialect = dialect_option(options.string("dialect")?.as_deref())?;
         if dialect.is_legacy() {
             return Ok(to_js(&legacy_query(&raw, dialect)?));
         }
         let options = RequestOptions {
-            plugin: options.plugin,
+            plugin: options.string("plugin")?,
         };
         Ok(to_js(&tax_request(&cart, &options)))
     })())
@@ -119,17 +114,19 @@ pub fn apply_tax_js(
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
         let cart = valid_cart(cart)?;
-        let options: JsApplyOptions = self::options(options.unwrap_or(JsValue::UNDEFINED))?;
-        let dialect = dialect_option(options.dialect.as_deref())?;
-        let warning = options.warning.as_deref();
+        let options = self::options(options)?;
+        let dialect = dialect_option(options.string("dialect")?.as_deref())?;
+        let status = status_option(&options)?;
+        let warning = options.string("warning")?;
+        let warning = warning.as_deref();
         if dialect.is_legacy() {
             let body = body_text(&response, "response")?;
-            let status = options.status.unwrap_or(200);
+            let status = status.unwrap_or(200);
             return Ok(to_js(&apply_legacy_body(
                 &cart, dialect, status, &body, warning,
             )?));
         }
-        let response: TaxResponse = match (response.as_string(), options.status) {
+        let response: TaxResponse = match (response.as_string(), status) {
             (Some(text), status) => parse_body(status.unwrap_or(200), &text)?,
             (None, Some(status)) => parse_body(status, &body_text(&response, "response")?)?,
             (None, None) => from_js(response, "response").map_err(|e| Error {

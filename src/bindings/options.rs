@@ -1,6 +1,7 @@
 //! Reading option objects (`new Estimator(options)`, `new
-//! TransactionSync(options)`) one option at a time, so a wrong value is an
-//! error that names its option (`field: "ttlSeconds"`), not the whole
+//! TransactionSync(options)`, the options of `taxRequest` and `applyTax`)
+//! one option at a time, so a wrong value is an error that names its
+//! option (`field: "ttlSeconds"`, `"options.status"`), not the whole
 //! object.
 
 use js_sys::{Function, Reflect};
@@ -9,47 +10,82 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Code, Error};
 
-/// The option `name`; `None` when it is absent or null.
-pub fn option_value(options: &JsValue, name: &str) -> Option<JsValue> {
-    let value = Reflect::get(options, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
-    (!value.is_undefined() && !value.is_null()).then_some(value)
+/// An options object, and how its options are named in errors.
+pub struct Options {
+    value: JsValue,
+    /// Put before an option's name in errors: `""` or `"options."`.
+    prefix: &'static str,
 }
 
-fn wrong_type(name: &str, expected: &str) -> Error {
-    Error::field(
-        Code::InvalidType,
-        name,
-        format!("{name} must be {expected}"),
-    )
-}
+impl Options {
+    /// `value` as options. Absent or null is no options; anything else but
+    /// an object is an `invalid_type` error naming `what`.
+    pub fn new(value: JsValue, prefix: &'static str, what: &str) -> Result<Options, Error> {
+        if !(value.is_undefined() || value.is_null() || value.is_object()) {
+            return Err(Error::field(
+                Code::InvalidType,
+                what,
+                format!("{what} must be an object"),
+            ));
+        }
+        Ok(Options { value, prefix })
+    }
 
-/// A string option.
-pub fn string_option(options: &JsValue, name: &str) -> Result<Option<String>, Error> {
-    option_value(options, name)
-        .map(|v| v.as_string().ok_or_else(|| wrong_type(name, "a string")))
-        .transpose()
-}
+    /// How the option `name` is named in errors.
+    pub fn field(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
 
-/// A number option.
-pub fn number_option(options: &JsValue, name: &str) -> Result<Option<f64>, Error> {
-    option_value(options, name)
-        .map(|v| v.as_f64().ok_or_else(|| wrong_type(name, "a number")))
-        .transpose()
-}
+    /// The option `name`; `None` when it is absent or null.
+    pub fn value(&self, name: &str) -> Option<JsValue> {
+        if !self.value.is_object() {
+            return None;
+        }
+        let value =
+            Reflect::get(&self.value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
 
-/// A boolean option.
-pub fn bool_option(options: &JsValue, name: &str) -> Result<Option<bool>, Error> {
-    option_value(options, name)
-        .map(|v| v.as_bool().ok_or_else(|| wrong_type(name, "true or false")))
-        .transpose()
-}
+    fn wrong_type(&self, name: &str, expected: &str) -> Error {
+        let field = self.field(name);
+        let message = format!("{field} must be {expected}");
+        Error::field(Code::InvalidType, &field, message)
+    }
 
-/// A function option (`onLog`, `now`).
-pub fn function_option(options: &JsValue, name: &str) -> Result<Option<Function>, Error> {
-    option_value(options, name)
-        .map(|v| {
-            v.dyn_into::<Function>()
-                .map_err(|_| wrong_type(name, "a function"))
-        })
-        .transpose()
+    /// A string option.
+    pub fn string(&self, name: &str) -> Result<Option<String>, Error> {
+        self.value(name)
+            .map(|v| {
+                v.as_string()
+                    .ok_or_else(|| self.wrong_type(name, "a string"))
+            })
+            .transpose()
+    }
+
+    /// A number option.
+    pub fn number(&self, name: &str) -> Result<Option<f64>, Error> {
+        self.value(name)
+            .map(|v| v.as_f64().ok_or_else(|| self.wrong_type(name, "a number")))
+            .transpose()
+    }
+
+    /// A boolean option.
+    pub fn bool(&self, name: &str) -> Result<Option<bool>, Error> {
+        self.value(name)
+            .map(|v| {
+                v.as_bool()
+                    .ok_or_else(|| self.wrong_type(name, "true or false"))
+            })
+            .transpose()
+    }
+
+    /// A function option (`onLog`, `now`).
+    pub fn function(&self, name: &str) -> Result<Option<Function>, Error> {
+        self.value(name)
+            .map(|v| {
+                v.dyn_into::<Function>()
+                    .map_err(|_| self.wrong_type(name, "a function"))
+            })
+            .transpose()
+    }
 }

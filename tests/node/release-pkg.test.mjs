@@ -101,6 +101,25 @@ test("applyTax reads absent has_nexus, freight_taxable and tax_source as the typ
   assert.equal(estimate.line_items[0].tax_collectable, "0.00");
 });
 
+test("taxRequest and applyTax options: each read as documented, a wrong one named", () => {
+  const cart = { to_country: "US", to_zip: "90002", to_state: "CA", line_items: [{ id: "a", unit_price: "10" }] };
+  const text = JSON.stringify({ tax: { amount_to_collect: "0.95", has_nexus: true, rate: 0.095, taxable_amount: 10 } });
+  assert.equal(applyTax(cart, text, { status: 200 }).amount_to_collect, "0.95");
+  assert.equal(applyTax(cart, text, null).amount_to_collect, "0.95");
+  const error = '{"error":"Bad Request","detail":"to_zip is wrong","status":400}';
+  assert.throws(() => applyTax(cart, error, { status: 400 }), { code: "upstream_error", status: 400, detail: "to_zip is wrong" });
+  assert.deepStrictEqual(applyTax(cart, text, { warning: '299 - "rates may be stale"' }).warnings, ['299 - "rates may be stale"']);
+  assert.equal(taxRequest(cart, { plugin: "shop" }).plugin, "shop");
+  const named = (code, field, message) => ({ code, field, message });
+  assert.throws(() => applyTax(cart, text, { status: "200" }), named("invalid_type", "options.status", "options.status must be a number"));
+  assert.throws(() => applyTax(cart, text, { status: 99 }), named("invalid_value", "options.status", "options.status 99 is not an HTTP status (100 to 599)"));
+  assert.throws(() => applyTax(cart, text, { status: 200.5 }), { code: "invalid_value", field: "options.status" });
+  assert.throws(() => applyTax(cart, text, { warning: 5 }), named("invalid_type", "options.warning", "options.warning must be a string"));
+  assert.throws(() => applyTax(cart, text, "yes"), named("invalid_type", "options", "options must be an object"));
+  assert.throws(() => taxRequest(cart, { plugin: 7 }), named("invalid_type", "options.plugin", "options.plugin must be a string"));
+  assert.throws(() => taxRequest(cart, { dialect: "klingon" }), { code: "invalid_value", field: "options.dialect" });
+});
+
 test("cartKey ignores line order and money spelling, not the address", () => {
   const cart = {
     to_country: "US",

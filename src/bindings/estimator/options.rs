@@ -4,15 +4,12 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::texts::TextIndex;
 use super::{Estimator, Inner, Nexus};
 use crate::bindings::convert::{cart_from_js, from_js};
-use crate::bindings::options::{
-    bool_option, function_option, number_option, option_value, string_option,
-};
+use crate::bindings::options::Options;
 use crate::error::{Code, Error};
 use crate::estimator::{Memo, Region, Stats};
 
@@ -37,19 +34,18 @@ impl Estimator {
                 "Estimator options must be an object",
             ));
         }
-        let defaults =
-            Reflect::get(&options, &JsValue::from_str("defaults")).unwrap_or(JsValue::UNDEFINED);
-        let defaults = if defaults.is_undefined() || defaults.is_null() {
-            None
-        } else {
-            Some(cart_from_js(defaults).map_err(|e| Error {
+        let options = Options::new(options, "", "Estimator options")?;
+        let defaults = match options.value("defaults") {
+            None => None,
+            Some(defaults) => Some(cart_from_js(defaults).map_err(|e| Error {
                 field: Some(format!("defaults.{}", e.field.unwrap_or_default())),
                 ..e
-            })?)
+            })?),
         };
-        let on_log = function_option(&options, "onLog")?;
-        let now = function_option(&options, "now")?;
-        let api_url = string_option(&options, "apiUrl")?
+        let on_log = options.function("onLog")?;
+        let now = options.function("now")?;
+        let api_url = options
+            .string("apiUrl")?
             .filter(|u| !u.trim().is_empty())
             .ok_or_else(|| {
                 Error::field(
@@ -59,7 +55,7 @@ impl Estimator {
                 )
             })?;
         let base = api_url.trim().trim_end_matches('/').to_owned();
-        let nexus = match option_value(&options, "nexusRegions") {
+        let nexus = match options.value("nexusRegions") {
             None => Nexus::Off,
             Some(word) if word.as_string().as_deref() == Some("fetch") => Nexus::Fetch {
                 regions: None,
@@ -87,7 +83,7 @@ impl Estimator {
                 ))
             }
         };
-        let storage = string_option(&options, "storage")?;
+        let storage = options.string("storage")?;
         let session = match storage.as_deref() {
             None | Some("none") => false,
             Some("session") => true,
@@ -100,25 +96,19 @@ impl Estimator {
             }
         };
         let max_entries =
-            at_least_zero(number_option(&options, "maxEntries")?, 200.0, "maxEntries")?.max(1.0)
-                as usize;
+            at_least_zero(options.number("maxEntries")?, 200.0, "maxEntries")?.max(1.0) as usize;
         Ok(Estimator {
             inner: Rc::new(Inner {
                 taxes_url: format!("{base}/v2/taxes"),
                 regions_url: format!("{base}/v2/nexus/regions"),
-                api_key: string_option(&options, "apiKey")?.filter(|k| !k.is_empty()),
-                ttl_ms: at_least_zero(number_option(&options, "ttlSeconds")?, 900.0, "ttlSeconds")?
-                    * 1000.0,
-                timeout_ms: at_least_zero(
-                    number_option(&options, "timeoutMs")?,
-                    5000.0,
-                    "timeoutMs",
-                )?
-                .min(u32::MAX as f64) as u32,
-                plugin: string_option(&options, "plugin")?,
+                api_key: options.string("apiKey")?.filter(|k| !k.is_empty()),
+                ttl_ms: at_least_zero(options.number("ttlSeconds")?, 900.0, "ttlSeconds")? * 1000.0,
+                timeout_ms: at_least_zero(options.number("timeoutMs")?, 5000.0, "timeoutMs")?
+                    .min(u32::MAX as f64) as u32,
+                plugin: options.string("plugin")?,
                 defaults,
                 session,
-                offline: bool_option(&options, "offline")?.unwrap_or(false),
+                offline: options.bool("offline")?.unwrap_or(false),
                 on_log,
                 now,
                 nexus: RefCell::new(nexus),

@@ -11,7 +11,7 @@ use web_sys::AbortSignal;
 
 use super::{order_arg, refund_arg};
 use crate::bindings::convert::{from_js, js_error, to_js};
-use crate::bindings::options::{function_option, number_option, option_value, string_option};
+use crate::bindings::options::Options;
 use crate::bindings::transport::{check_not_redirect, fetch_error, refuse_redirects};
 use crate::error::{Code, Error};
 use crate::sync::engine::{
@@ -88,14 +88,15 @@ impl TransactionSync {
                 "TransactionSync options must be an object",
             ));
         }
-        let on_log = function_option(&options, "onLog")?;
-        let now = function_option(&options, "now")?;
+        let options = Options::new(options, "", "TransactionSync options")?;
+        let on_log = options.function("onLog")?;
+        let now = options.function("now")?;
         let required = |v: Option<String>, name: &str| {
             v.filter(|s| !s.trim().is_empty()).ok_or_else(|| {
                 Error::field(Code::MissingField, name, format!("{name} is required"))
             })
         };
-        let timeout_ms = match number_option(&options, "timeoutMs")? {
+        let timeout_ms = match options.number("timeoutMs")? {
             None => 10_000.0,
             Some(t) if t.is_finite() && t > 0.0 => t.min(u32::MAX as f64),
             Some(t) => {
@@ -108,17 +109,18 @@ impl TransactionSync {
         };
         Ok(TransactionSync {
             inner: Rc::new(Inner {
-                api_url: required(string_option(&options, "apiUrl")?, "apiUrl")?
+                api_url: required(options.string("apiUrl")?, "apiUrl")?
                     .trim()
                     .trim_end_matches('/')
                     .to_owned(),
-                api_key: required(string_option(&options, "apiKey")?, "apiKey")?,
+                api_key: required(options.string("apiKey")?, "apiKey")?,
                 timeout_ms: timeout_ms as u32,
                 options: TransactionOptions {
-                    plugin: string_option(&options, "plugin")?,
-                    refund_suffix: string_option(&options, "refundSuffix")?,
+                    plugin: options.string("plugin")?,
+                    refund_suffix: options.string("refundSuffix")?,
                 },
-                settings: option_value(&options, "settings")
+                settings: options
+                    .value("settings")
                     .map(|v| from_js::<SyncSettings>(v, "settings"))
                     .transpose()?
                     .unwrap_or_default(),
