@@ -8,6 +8,7 @@
 #   make load    bounded load test: wrangler dev + the fake TaxJar, autocannon at 1, 16, 64 connections
 #   make bench   every figure of docs/BENCHMARKS.md, with the machine (not part of make test)
 #   make size-check  fails when the gzip -9 .wasm is over its 80 KB budget
+#                (make test fails only when it grows past its ceiling: bench/size.mjs)
 #   make fuzz    run every fuzz target 1M times (cargo +nightly fuzz; not in test)
 #   make clean   remove build output (keeps .tools/ and node_modules/)
 #   make distclean  also remove .tools/ and node_modules/
@@ -121,6 +122,9 @@ test: setup
 	@for b in Chrome Firefox; do grep -q "Running headless tests in $$b" target/wasm-pack-test.log \
 	  || { echo "wasm-pack test ran no browser tests in $$b" >&2; exit 1; }; done
 	$(build_pkg)
+	@# The .wasm may not grow past its recorded ceiling; the 80 KB budget
+	@# (make size-check) is printed, not enforced, until it can be met.
+	node bench/size.mjs --ceiling
 	node --test tests/fake-taxjar/ tests/node/
 	$(MAKE) setup-worker setup-e2e
 	@# workerd suite; its global teardown prints the secret-scan and fault totals.

@@ -5,6 +5,9 @@
 //   node bench/size.mjs           all figures (needs `make build`, worker/ installed)
 //   node bench/size.mjs --check   the .wasm budget only: exits 1 when
 //                                 its gzip -9 size is over 80 KB (81,920 bytes)
+//   node bench/size.mjs --ceiling the guard `make test` runs until the
+//                                 budget can be met: exits 1 when the .wasm
+//                                 grows past CEILING; reports the budget
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -16,6 +19,12 @@ import { brotliCompressSync, constants } from "node:zlib";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const WASM = join(ROOT, "pkg", "edgetax_bg.wasm");
 const BUDGET = 80 * 1024; // issue #9: gzip -9, everything included
+// The .wasm is far over BUDGET (docs/BENCHMARKS.md, "Size"), so `make test`
+// cannot enforce it yet; it enforces this instead, so the size does not
+// grow unnoticed. Session 4 left the .wasm at 308,014 bytes gzip -9; the
+// ceiling leaves room for fixes, not for features. Raise it only in a
+// commit that says why, and lower it whenever the size drops.
+const CEILING = 310_000;
 
 const gzip9 = (bytes) => execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 28 }).length;
 const brotli = (bytes) =>
@@ -47,6 +56,14 @@ function budget() {
 
 if (process.argv.includes("--check")) {
   process.exit(budget() ? 0 : 1);
+}
+
+if (process.argv.includes("--ceiling")) {
+  budget();
+  const gz = gzip9(readFileSync(WASM));
+  const verdict = gz > CEILING ? `OVER by ${n(gz - CEILING)} bytes` : `within, ${n(CEILING - gz)} bytes to spare`;
+  console.log(`ceiling (growth guard until the budget can be met): ${n(CEILING)} bytes: ${verdict}`);
+  process.exit(gz > CEILING ? 1 : 0);
 }
 
 console.log("command: node bench/size.mjs");
