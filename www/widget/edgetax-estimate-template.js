@@ -1,6 +1,7 @@
-// The shadow DOM of <edgetax-estimate>: its style sheet and markup. Kept
-// apart from the element's behaviour (edgetax-estimate.js) so each file
-// reads on its own; the element imports both by relative path.
+// The shadow DOM of <edgetax-estimate>: its style sheet, its markup and
+// the words a shopper reads for an error. Kept apart from the element's
+// behaviour (edgetax-estimate.js) so each file reads on its own; the
+// element imports them by relative path.
 
 // ---- template --------------------------------------------------------------
 
@@ -185,3 +186,47 @@ export const TEMPLATE = `
   </div>
 </section>
 `;
+
+// ---- errors ------------------------------------------------------------------
+
+/** Error codes that describe the cart itself: retrying cannot help. */
+export const CART_CODES = new Set([
+  "missing_field", "invalid_zip", "invalid_state", "invalid_country", "invalid_amount",
+  "invalid_quantity", "duplicate_line_id", "discount_exceeds_amount", "invalid_exemption_type",
+  "too_many_line_items", "invalid_type", "invalid_value",
+]);
+
+/** What a shopper reads for an error: [title, detail]. */
+export function describe(error) {
+  const code = error?.code;
+  const field = error?.field ?? "";
+  const status = error?.status;
+  if (CART_CODES.has(code)) {
+    if (field === "to_zip") {
+      return [code === "missing_field" ? "Enter a ZIP or postal code to see tax." : "Check the ZIP or postal code to see tax.", ""];
+    }
+    if (field === "to_state") return ["Choose a state or province to see tax.", ""];
+    if (field === "to_country") return ["Choose a country to see tax.", ""];
+    if (code === "discount_exceeds_amount") return ["The discount is larger than the order.", ""];
+    if (code === "too_many_line_items") return ["Too many items to estimate tax.", ""];
+    return ["Tax can't be estimated for this cart.", error?.message ?? ""];
+  }
+  switch (code) {
+    case "missing_estimator":
+      return ["Tax isn't set up on this page.", error.message];
+    case "network_error":
+      return ["We couldn't reach the tax service.", "Check your connection and try again."];
+    case "timeout":
+      return ["The tax service took too long to answer.", "Try again in a moment."];
+    case "unauthorized":
+      return ["The tax service refused this store's credentials.", "The store's tax setup needs attention."];
+    case "upstream_unparseable":
+      return ["The tax service sent an answer we couldn't read.", "Try again in a moment."];
+    case "upstream_error":
+      if (status === 429) return ["Too many tax requests right now.", "Wait a moment, then try again."];
+      if (status >= 500) return ["The tax service is unavailable right now.", "Try again in a moment."];
+      return ["Tax couldn't be calculated for this order.", error?.detail ?? error?.message ?? ""];
+    default:
+      return ["Tax couldn't be calculated.", error?.message ?? String(error)];
+  }
+}
