@@ -72,8 +72,11 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// A value of the wrong type, worded as the other option errors are
+/// (`bindings::options`).
 fn wrong(field: String, what: &str) -> Error {
-    Error::field(Code::InvalidType, field, format!("{what} expected"))
+    let message = format!("{field} must be {what}");
+    Error::field(Code::InvalidType, field, message)
 }
 
 /// A rate: a number or a decimal string.

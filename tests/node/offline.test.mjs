@@ -34,4 +34,15 @@ test("summary rates replace the embedded rate and date the estimate", () => {
 
 test("bad rates input is a clear error", () => {
   assert.throws(() => offlineEstimate({ to_zip: "90002", to_state: "CA", amount: 1 }, { date: "yesterday" }), { code: "invalid_value", field: "rates.date" });
+  // A wrong type names its field, worded as every option error is.
+  const cart = { to_zip: "90002", to_state: "CA", amount: 1 };
+  const named = (field, message) => ({ code: "invalid_type", field, message });
+  assert.throws(() => offlineEstimate(cart, 5), named("rates", "rates must be an object or JSON text"));
+  assert.throws(() => offlineEstimate(cart, { summary_rates: {} }), named("rates.summary_rates", "rates.summary_rates must be an array"));
+  assert.throws(() => offlineEstimate(cart, { shipping_taxable: { NY: "yes" } }), named("rates.shipping_taxable.NY", "rates.shipping_taxable.NY must be true or false"));
+  assert.throws(() => offlineEstimate(cart, { date: true }), named("rates.date", "rates.date must be a date"));
+  assert.throws(
+    () => offlineEstimate(cart, { summary_rates: [{ country_code: "US", region_code: "CA", average_rate: { rate: [] } }] }),
+    named("rates.summary_rates[0].average_rate.rate", "rates.summary_rates[0].average_rate.rate must be a number or a decimal string"),
+  );
 });
