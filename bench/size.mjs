@@ -21,7 +21,7 @@ const WASM = join(ROOT, "pkg", "edgetax_bg.wasm");
 const BUDGET = 80 * 1024; // issue #9: gzip -9, everything included
 // The .wasm is far over BUDGET (docs/BENCHMARKS.md, "Size"), so `make test`
 // cannot enforce it yet; it enforces this instead, so the size does not
-// grow unnoticed. Session 4 left the .wasm at 308,014 bytes gzip -9; the
+// grow unnoticed. Session 4 left the .wasm at 308,083 bytes gzip -9; the
 // ceiling leaves room for fixes, not for features. Raise it only in a
 // commit that says why, and lower it whenever the size drops.
 const CEILING = 310_000;
