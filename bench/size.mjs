@@ -21,7 +21,7 @@ const WASM = join(ROOT, "pkg", "edgetax_bg.wasm");
 const BUDGET = 80 * 1024; // issue #9: gzip -9, everything included
 // The .wasm is far over BUDGET (docs/BENCHMARKS.md, "Size"), so `make test`
 // cannot enforce it yet; it enforces this instead, so the size does not
-// grow unnoticed. Session 4 left the .wasm at 308,083 bytes gzip -9; the
+// grow unnoticed. Session 4 left the .wasm at 307,522 bytes gzip -9; the
 // ceiling leaves room for fixes, not for features. Raise it only in a
 // commit that says why, and lower it whenever the size drops.
 const CEILING = 310_000;
@@ -46,21 +46,23 @@ function files(dir, keep) {
     .sort();
 }
 
-function budget() {
-  const gz = gzip9(readFileSync(WASM));
+/** Prints the budget's verdict for `gz` (the .wasm's gzip -9 bytes); true when within. */
+function budget(gz) {
   const over = gz - BUDGET;
   const verdict = over > 0 ? `OVER by ${n(over)} bytes` : `within, ${n(-over)} bytes to spare`;
   console.log(`budget: pkg/edgetax_bg.wasm gzip -9 ${n(gz)} bytes, budget ${n(BUDGET)} (80 KB): ${verdict}`);
   return over <= 0;
 }
 
+const wasmGzip = () => gzip9(readFileSync(WASM));
+
 if (process.argv.includes("--check")) {
-  process.exit(budget() ? 0 : 1);
+  process.exit(budget(wasmGzip()) ? 0 : 1);
 }
 
 if (process.argv.includes("--ceiling")) {
-  budget();
-  const gz = gzip9(readFileSync(WASM));
+  const gz = wasmGzip();
+  budget(gz);
   const verdict = gz > CEILING ? `OVER by ${n(gz - CEILING)} bytes` : `within, ${n(CEILING - gz)} bytes to spare`;
   console.log(`ceiling (growth guard until the budget can be met): ${n(CEILING)} bytes: ${verdict}`);
   process.exit(gz > CEILING ? 1 : 0);
@@ -69,7 +71,8 @@ if (process.argv.includes("--ceiling")) {
 console.log("command: node bench/size.mjs");
 console.log("\nrelease pkg (wasm-pack build --target web --release, wasm-opt -Oz):");
 console.log(header.join("\n"));
-console.log(row("`pkg/edgetax_bg.wasm`", sizes(readFileSync(WASM))));
+const wasm = sizes(readFileSync(WASM));
+console.log(row("`pkg/edgetax_bg.wasm`", wasm));
 const glue = [join(ROOT, "pkg", "edgetax.js"), ...files(join(ROOT, "pkg", "snippets"), (f) => f.endsWith(".js"))];
 const glueBytes = glue.map((f) => readFileSync(f));
 console.log(row("`pkg/edgetax.js` (glue)", sizes(glueBytes[0])));
@@ -98,4 +101,4 @@ try {
   rmSync(out, { recursive: true, force: true });
 }
 console.log();
-budget();
+budget(wasm.gzip);

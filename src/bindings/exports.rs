@@ -29,11 +29,11 @@ fn status_option(options: &Options) -> Result<Option<u16>, Error> {
     match options.number("status")? {
         None => Ok(None),
         Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => Ok(Some(s as u16)),
-        Some(s) => Err(Error::field(
-            Code::InvalidValue,
-            "options.status",
-            format!("options.status {s} is not an HTTP status (100 to 599)"),
-        )),
+        Some(s) => {
+            let field = options.field("status");
+            let message = format!("{field} {s} is not an HTTP status (100 to 599)");
+            Err(Error::field(Code::InvalidValue, field, message))
+        }
     }
 }
 

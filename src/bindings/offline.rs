@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert::{cart_from_js, js_result, to_js};
+use super::options::wrong_type;
 use crate::error::{Code, Error};
 use crate::model::lookups::SummaryRate;
 use crate::money::{decimal_from_f64, parse_decimal};
@@ -72,19 +73,12 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A value of the wrong type, worded as the other option errors are
-/// (`bindings::options`).
-fn wrong(field: String, what: &str) -> Error {
-    let message = format!("{field} must be {what}");
-    Error::field(Code::InvalidType, field, message)
-}
-
 /// A rate: a number or a decimal string.
 fn rate(value: &JsValue, field: String) -> Result<Decimal, Error> {
     let read = match (value.as_f64(), value.as_string()) {
         (Some(n), _) => decimal_from_f64(n, 28),
         (_, Some(s)) => parse_decimal(s.trim(), 28),
-        _ => return Err(wrong(field, "a number or a decimal string")),
+        _ => return Err(wrong_type(&field, "a number or a decimal string")),
     };
     read.map_err(|why| Error::field(Code::InvalidValue, field, why))
 }
@@ -103,7 +97,7 @@ fn day(value: &JsValue, field: &str) -> Result<Option<Date>, Error> {
             .map(Some)
             .map_err(|why| Error::field(Code::InvalidValue, field, why)),
         (_, Some(ms)) if ms.is_finite() => Ok(Some(Date::from_unix_ms(ms))),
-        _ => Err(wrong(field.to_owned(), "a date")),
+        _ => Err(wrong_type(field, "a date")),
     }
 }
 
@@ -122,13 +116,13 @@ fn options_from_js(rates: JsValue) -> Result<OfflineOptions, Error> {
         return Ok(options);
     }
     if !rates.is_object() {
-        return Err(wrong("rates".into(), "an object or JSON text"));
+        return Err(wrong_type("rates", "an object or JSON text"));
     }
     let list = get(&rates, "summary_rates");
     if present(&list) {
         let list = list
             .dyn_into::<Array>()
-            .map_err(|_| wrong("rates.summary_rates".into(), "an array"))?;
+            .map_err(|_| wrong_type("rates.summary_rates", "an array"))?;
         for (i, entry) in list.iter().enumerate() {
             let average = get(&get(&entry, "average_rate"), "rate");
             let mut summary = SummaryRate {
@@ -152,12 +146,12 @@ fn options_from_js(rates: JsValue) -> Result<OfflineOptions, Error> {
     if present(&overrides) {
         let overrides = overrides
             .dyn_into::<Object>()
-            .map_err(|_| wrong("rates.shipping_taxable".into(), "an object"))?;
+            .map_err(|_| wrong_type("rates.shipping_taxable", "an object"))?;
         for pair in Object::entries(&overrides).iter() {
             let key = get(&pair, "0").as_string().unwrap_or_default();
-            let taxable = get(&pair, "1")
-                .as_bool()
-                .ok_or_else(|| wrong(format!("rates.shipping_taxable.{key}"), "true or false"))?;
+            let taxable = get(&pair, "1").as_bool().ok_or_else(|| {
+                wrong_type(&format!("rates.shipping_taxable.{key}"), "true or false")
+            })?;
             options.shipping_taxable.push((key, taxable));
         }
     }

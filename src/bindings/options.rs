@@ -10,6 +10,16 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Code, Error};
 
+/// `field` holds a value of the wrong type: "`field` must be `expected`",
+/// the wording of every option error.
+pub fn wrong_type(field: &str, expected: &str) -> Error {
+    Error::field(
+        Code::InvalidType,
+        field,
+        format!("{field} must be {expected}"),
+    )
+}
+
 /// An options object, and how its options are named in errors.
 pub struct Options {
     value: JsValue,
@@ -47,9 +57,7 @@ impl Options {
     }
 
     fn wrong_type(&self, name: &str, expected: &str) -> Error {
-        let field = self.field(name);
-        let message = format!("{field} must be {expected}");
-        Error::field(Code::InvalidType, &field, message)
+        wrong_type(&self.field(name), expected)
     }
 
     /// A string option.

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::texts::TextIndex;
 use super::{Estimator, Inner, Nexus};
 use crate::bindings::convert::{cart_from_js, from_js};
-use crate::bindings::options::Options;
+use crate::bindings::options::{wrong_type, Options};
 use crate::error::{Code, Error};
 use crate::estimator::{Memo, Region, Stats};
 
@@ -57,31 +57,24 @@ impl Estimator {
         let base = api_url.trim().trim_end_matches('/').to_owned();
         let nexus = match options.value("nexusRegions") {
             None => Nexus::Off,
-            Some(word) if word.as_string().as_deref() == Some("fetch") => Nexus::Fetch {
-                regions: None,
-                retry_at: f64::NEG_INFINITY,
-                pending: None,
+            Some(value) => match value.as_string() {
+                Some(word) if word == "fetch" => Nexus::Fetch {
+                    regions: None,
+                    retry_at: f64::NEG_INFINITY,
+                    pending: None,
+                },
+                Some(word) => {
+                    return Err(Error::field(
+                        Code::InvalidValue,
+                        "nexusRegions",
+                        format!("\"{word}\" is not \"fetch\" or a list of regions"),
+                    ))
+                }
+                None if js_sys::Array::is_array(&value) => {
+                    Nexus::Known(Rc::new(from_js::<Vec<Region>>(value, "nexusRegions")?))
+                }
+                None => return Err(wrong_type("nexusRegions", "\"fetch\" or a list of regions")),
             },
-            Some(word) if word.is_string() => {
-                return Err(Error::field(
-                    Code::InvalidValue,
-                    "nexusRegions",
-                    format!(
-                        "\"{}\" is not \"fetch\" or a list of regions",
-                        word.as_string().unwrap_or_default()
-                    ),
-                ))
-            }
-            Some(list) if js_sys::Array::is_array(&list) => {
-                Nexus::Known(Rc::new(from_js::<Vec<Region>>(list, "nexusRegions")?))
-            }
-            Some(_) => {
-                return Err(Error::field(
-                    Code::InvalidType,
-                    "nexusRegions",
-                    "nexusRegions must be \"fetch\" or a list of regions",
-                ))
-            }
         };
         let storage = options.string("storage")?;
         let session = match storage.as_deref() {
