@@ -16,7 +16,8 @@
 //! Around the pipeline: [`estimator`] (memo, nexus gate, for the browser
 //! `Estimator`), [`proxy`] (the Worker's decisions) and [`offline`]
 //! (backup estimates from summarized rates). [`money`] and [`error`] serve
-//! them all. Everything here is plain Rust;
+//! them all; [`redact`] keeps secrets out of everything the Worker
+//! sends or logs. Everything here is plain Rust;
 //! the JS conversion lives in `bindings` alone.
 
 pub mod cart;
@@ -31,6 +32,7 @@ pub mod offline;
 pub mod order;
 pub mod proxy;
 pub mod reconcile;
+pub mod redact;
 pub mod regions;
 pub mod request;
 pub mod split;

@@ -172,12 +172,41 @@ fn path_tricks_are_not_found() {
 }
 
 #[test]
+fn parameters_with_url_delimiters_are_not_found() {
+    // Issue #16: these reached TaxJar re-encoded (`90002%3Bx%3D1`).
+    let params = "90002;x=1 90002%3Fcountry=CA 90002%3fx 90002%3B 90002%23x 90002%26a 90002&a
+        90002=1 90002%3D1 90002%253F 90002%25";
+    for param in params.split_whitespace() {
+        for path in [
+            format!("/v2/rates/{param}"),
+            format!("/v2/transactions/orders/{param}"),
+        ] {
+            let found = match_route("GET", &format!("{URL}{path}"));
+            assert_eq!(found, Err(RouteError::NotFound), "{path}");
+        }
+    }
+    // What a ZIP, city or id needs still matches.
+    for path in [
+        "/v2/rates/V5K%200A1",
+        "/v2/rates/90002-1234",
+        "/v2/customers/c_1.a~b@c:d",
+    ] {
+        assert!(
+            match_route("GET", &format!("{URL}{path}")).is_ok(),
+            "{path}"
+        );
+    }
+}
+
+#[test]
 fn front_checks_in_order() {
     let c = config();
     let mut log = LogEntry::new("GET");
-    let broken = flow::front(Err("RATE_LIMIT must be ..."), &Head::default(), &mut log);
+    let problem = Config::from_vars(|n| (n == "RATE_LIMIT").then(|| "lots".to_owned()));
+    let problem = problem.unwrap_err();
+    let broken = flow::front(Err(&problem), &Head::default(), &mut log);
     let reply = done((broken, log));
-    let detail = "503 Service Unavailable: configuration error: RATE_LIMIT must be ...";
+    let detail = "503 Service Unavailable: configuration error: RATE_LIMIT must be a whole number from 0 to 1000000";
     assert_eq!(tj(&reply), detail);
     // 404 and 405 come before the caller check, with CORS for allowed origins.
     let (f, log) = front(&c, "POST", "/v2/nope", browser);

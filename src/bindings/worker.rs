@@ -24,13 +24,17 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Request, Response};
 
 use crate::offline::{Date as Day, OfflineOptions};
-use crate::proxy::config::{Config, VARS};
+use crate::proxy::config;
+use crate::proxy::config::{Config, ConfigError, VARS};
 use crate::proxy::flow::{self, Admitted, Front, Head, Prepared};
 use crate::proxy::log::{CacheStatus, LogEntry};
 use crate::proxy::ratelimit::TokenBuckets;
 use crate::proxy::route::Kind;
-use crate::proxy::upstream::{retry_delay_ms, should_retry, Outcome, UpstreamRequest};
+use crate::proxy::upstream::{
+    answer_limit, retry_delay_ms, should_retry, Outcome, UpstreamRequest,
+};
 use crate::proxy::{Matched, Reply};
+use crate::redact::Redactor;
 
 #[wasm_bindgen(typescript_custom_section)]
 const WORKER_TYPES: &str = r#"
@@ -166,9 +170,19 @@ const SHARE_LANDED_MS: f64 = 10_000.0;
 
 /// Per-isolate state.
 struct State {
-    config: Result<Config, String>,
+    config: Result<Config, ConfigError>,
+    /// Built from the raw secrets, so it works even when the settings
+    /// are broken.
+    redactor: Redactor,
     buckets: RefCell<TokenBuckets>,
     inflight: RefCell<HashMap<String, Rc<Flight>>>,
+}
+
+impl State {
+    /// The one way a line reaches the Worker's log: redacted.
+    fn log(&self, line: &str) {
+        console_log(&self.redactor.text(line));
+    }
 }
 
 /// The TaxJar proxy of one Worker isolate.
@@ -194,19 +208,26 @@ impl WorkerProxy {
         };
         let config = Config::from_vars(var);
         let rate = config.as_ref().map_or(0, |c| c.rate_limit);
+        let state = State {
+            config,
+            redactor: config::redactor(var),
+            buckets: RefCell::new(TokenBuckets::new(rate)),
+            inflight: RefCell::new(HashMap::new()),
+        };
+        if let Err(problem) = &state.config {
+            // Once per isolate; every request then gets a 503 naming the var.
+            state.log(&problem.log_line());
+        }
         WorkerProxy {
-            state: Rc::new(State {
-                config,
-                buckets: RefCell::new(TokenBuckets::new(rate)),
-                inflight: RefCell::new(HashMap::new()),
-            }),
+            state: Rc::new(state),
         }
     }
 
-    /// The configuration problem, or `undefined` when the settings are valid.
+    /// The configuration problem (the var and what is wrong with it, never
+    /// its value), or `undefined` when the settings are valid.
     #[wasm_bindgen(getter, js_name = configError)]
     pub fn config_error(&self) -> Option<String> {
-        self.state.config.as_ref().err().cloned()
+        self.state.config.as_ref().err().map(ToString::to_string)
     }
 
     /// The names of the vars read from `env`.
@@ -242,7 +263,7 @@ impl WorkerProxy {
         let state = self.state.clone();
         future_to_promise(async move {
             let delay = match &state.config {
-                Ok(config) => sync::process(config, &body, attempts, &runtime).await,
+                Ok(config) => sync::process(&state, config, &body, attempts, &runtime).await,
                 Err(_) => Some(crate::proxy::sync::retry_delay_seconds(attempts)),
             };
             Ok(delay.map_or(JsValue::UNDEFINED, JsValue::from))
@@ -285,7 +306,7 @@ async fn serve(
         client_ip: client_ip.as_deref(),
     };
     let mut log = LogEntry::new(&method);
-    let config = state.config.as_ref().map_err(String::as_str);
+    let config = state.config.as_ref();
     let reply = match (flow::front(config, &head, &mut log), &state.config) {
         (Front::Admitted(admitted), Ok(config)) => {
             admit(&state, config, &admitted, &request, &runtime, &mut log).await
@@ -294,8 +315,9 @@ async fn serve(
         (Front::Admitted(_), Err(_)) => Reply::error(503, "configuration error"),
     };
     log.status = reply.status;
-    console_log(&log.line());
-    to_response(&reply)
+    state.log(&log.line());
+    // Every answer, whatever built it, leaves through this one redaction.
+    to_response(&reply.redacted(&state.redactor))
 }
 
 /// Steps 2 to 6 of [`crate::proxy::flow`] for an admitted request.
@@ -359,7 +381,7 @@ async fn admit(
     let (upstreamed, status, landing) = match &prepared.cache_url {
         Some(url) => coalesced(state, config, admitted, &prepared, url).await,
         None => (
-            exchange(config, &admitted.matched, &prepared.upstream).await,
+            exchange(state, config, &admitted.matched, &prepared.upstream).await,
             CacheStatus::None,
             None,
         ),
@@ -380,7 +402,9 @@ async fn admit(
     if let (Some((ttl, code, body)), Some(cache), Some(url), CacheStatus::Miss) =
         (&finished.store, &cache, &prepared.cache_url, status)
     {
-        if let Some(put) = cache_put(cache, url, *ttl, *code, body) {
+        // Redacted again: what is stored is served later without a check.
+        let body = state.redactor.text(body);
+        if let Some(put) = cache_put(cache, url, *ttl, *code, &body) {
             // The write can take longer than TaxJar did: identical requests
             // meanwhile share this answer instead of asking again.
             let written = future_to_promise(async move {
@@ -438,7 +462,7 @@ async fn coalesced(
         flight: flight.clone(),
         resolve,
     };
-    let result = exchange(config, &admitted.matched, &prepared.upstream).await;
+    let result = exchange(state, config, &admitted.matched, &prepared.upstream).await;
     *flight.result.borrow_mut() = Some(result.clone());
     flight.landed_ms.set(Date::now());
     landing.wake();
@@ -478,13 +502,22 @@ impl Drop for Landing {
 }
 
 /// Sends `call` for `matched`, once more after a short random pause when
-/// [`should_retry`] says so.
-async fn exchange(config: &Config, matched: &Matched, call: &UpstreamRequest) -> Upstreamed {
+/// [`should_retry`] says so. The answer is read up to its route's bound and
+/// redacted before anything else sees it.
+async fn exchange(
+    state: &State,
+    config: &Config,
+    matched: &Matched,
+    call: &UpstreamRequest,
+) -> Upstreamed {
     let started = Date::now();
+    let limit = answer_limit(matched.route.kind);
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let outcome = fetch_once(call, config.upstream_timeout_ms).await;
+        let outcome = fetch_once(call, config.upstream_timeout_ms, limit)
+            .await
+            .redacted(&state.redactor);
         if should_retry(matched, &outcome, attempts) {
             let _ = JsFuture::from(sleep_promise(retry_delay_ms(Math::random()))).await;
             continue;

@@ -2,11 +2,14 @@
 //!
 //! | answer | kept |
 //! | --- | --- |
-//! | `/v2/taxes` 2xx | `CACHE_TTL_SECONDS` (default 900 s; 0 = never) |
+//! | `/v2/taxes` 2xx | `CACHE_TTL_SECONDS` (default 900 s) |
 //! | legacy `/sales_tax`, `/v1/sales_tax` 2xx | `CACHE_TTL_SECONDS` |
 //! | lookup 2xx (rates, nexus regions, categories, summary rates, VAT; legacy categories and locations) | [`LOOKUP_TTL_SECONDS`] (6 h) |
 //! | 4xx from TaxJar (a bad ZIP, say) | [`ERROR_TTL_SECONDS`] (60 s) |
 //! | 401, 408, 429, 5xx, timeouts, unreadable answers, the proxy's own errors | never |
+//!
+//! `CACHE_TTL_SECONDS = 0` keeps nothing at all, and reads nothing back:
+//! no tax answers, no 4xx, no lookups ([`enabled`]).
 //!
 //! Keys are URLs for the Workers Cache API, on the Worker's own host (the
 //! cache is per zone): `<origin>/__edgetax/cache/<account>/...`. Tax
@@ -61,6 +64,11 @@ fn base(matched: &Matched) -> &str {
     }
 }
 
+/// Whether the cache is used at all (`CACHE_TTL_SECONDS` is not 0).
+pub fn enabled(config: &Config) -> bool {
+    config.cache_ttl_seconds > 0
+}
+
 /// Whether answers of this route and method go through the cache.
 pub fn cacheable(matched: &Matched) -> bool {
     match matched.route.kind {
@@ -73,6 +81,9 @@ pub fn cacheable(matched: &Matched) -> bool {
 /// How long to keep TaxJar's answer with `status`, in seconds; `None`
 /// means do not store it.
 pub fn ttl(config: &Config, kind: Kind, status: u16) -> Option<u32> {
+    if !enabled(config) {
+        return None;
+    }
     let seconds = match status {
         200..=299 => match kind {
             Kind::Taxes | Kind::LegacySalesTax => config.cache_ttl_seconds,
@@ -125,6 +136,11 @@ mod tests {
             ..c.clone()
         };
         assert_eq!(cache::ttl(&off, Kind::Taxes, 200), None);
+        // Off keeps nothing: no 4xx, no lookups either.
+        for (kind, status) in [(Kind::Taxes, 400), (Kind::Lookup, 200), (Kind::Lookup, 404)] {
+            assert_eq!(cache::ttl(&off, kind, status), None, "{kind:?} {status}");
+        }
+        assert!(cache::enabled(&c) && !cache::enabled(&off));
         assert_eq!(cache::ttl(&c, Kind::Lookup, 200), Some(LOOKUP_TTL_SECONDS));
         assert_eq!((LOOKUP_TTL_SECONDS, ERROR_TTL_SECONDS), (21_600, 60));
         for status in [400, 404, 422] {

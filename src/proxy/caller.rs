@@ -45,13 +45,13 @@ impl Caller {
         }
     }
 
-    /// The rate-limit key: a hash of the client address for browsers
-    /// (`CF-Connecting-IP`; shoppers share an origin), the key label for
-    /// servers. Never the address itself.
+    /// The rate-limit key: a hash of the client's [`bucket_address`] for
+    /// browsers (`CF-Connecting-IP`; shoppers share an origin), the key
+    /// label for servers. Never the address itself.
     pub fn rate_key(&self, client_ip: Option<&str>) -> String {
         match self {
             Caller::Browser { .. } => {
-                format!("ip:{}", short_hash(client_ip.unwrap_or("unknown"), 16))
+                format!("ip:{}", short_hash(&bucket_address(client_ip), 16))
             }
             Caller::Server { key_id } => format!("key:{key_id}"),
         }
@@ -63,6 +63,28 @@ impl Caller {
             Caller::Browser { origin } => Some(origin),
             Caller::Server { .. } => None,
         }
+    }
+}
+
+/// What a browser's rate-limit bucket is keyed by:
+/// - an IPv4 address in its canonical form (`::ffff:a.b.c.d` is
+///   `a.b.c.d`);
+/// - an IPv6 address's /64: one subscriber is usually handed a whole /64,
+///   so rotating addresses inside it must not buy fresh buckets;
+/// - `unknown` for anything else (no header, spaces, leading zeros, a zone
+///   id): such callers are refused as addresses and share one bucket.
+pub fn bucket_address(client_ip: Option<&str>) -> String {
+    use std::net::IpAddr;
+    match client_ip.map(str::parse::<IpAddr>) {
+        Some(Ok(IpAddr::V4(v4))) => v4.to_string(),
+        Some(Ok(IpAddr::V6(v6))) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        _ => "unknown".to_owned(),
     }
 }
 
@@ -190,6 +212,53 @@ mod tests {
     use crate::proxy::caller;
     use crate::proxy::route::{match_route, match_route_in};
     use crate::proxy::testing::{config, tj, SHOP};
+
+    #[test]
+    fn buckets_hold_against_address_rotation() {
+        let bucket = |ip: &str| bucket_address(Some(ip));
+        // Every address of one /64 is one bucket; the next /64 is another.
+        for ip in [
+            "2001:db8::1",
+            "2001:db8::8",
+            "2001:DB8:0:0:ffff:1:2:3",
+            "2001:0db8::",
+        ] {
+            assert_eq!(bucket(ip), "2001:db8:0:0::/64", "{ip}");
+        }
+        assert_eq!(bucket("2001:db8:0:1::1"), "2001:db8:0:1::/64");
+        // IPv4, however it is written, is the address itself.
+        assert_eq!(bucket("203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(bucket("::ffff:cb00:7107"), "203.0.113.7");
+        // Forms that are not a canonical address all share one bucket.
+        for ip in [
+            " 203.0.113.7",
+            "203.0.113.7 ",
+            "203.000.113.7",
+            "0203.0.113.7",
+            "fe80::1%eth0",
+            "x",
+            "",
+        ] {
+            assert_eq!(bucket(ip), "unknown", "{ip:?}");
+        }
+        assert_eq!(bucket_address(None), "unknown");
+        let browser = Caller::Browser {
+            origin: SHOP.into(),
+        };
+        assert_eq!(
+            browser.rate_key(Some("2001:db8::1")),
+            browser.rate_key(Some("2001:db8::ffff"))
+        );
+        assert_ne!(
+            browser.rate_key(Some("2001:db8::1")),
+            browser.rate_key(Some("2001:db8:0:1::1"))
+        );
+        assert_eq!(
+            browser.rate_key(Some("203.0.113.7 ")),
+            browser.rate_key(Some("01.2.3.4"))
+        );
+    }
 
     #[test]
     fn callers_are_classified() {

@@ -2,10 +2,15 @@
 //!
 //! Every var is optional; the defaults are those of `worker/wrangler.toml`.
 //! A malformed number or flag is a configuration error (the Worker then
-//! answers 503 naming the var), never a silent fallback. Secret values
-//! (`TAXJAR_API_TOKEN`, `PROXY_KEYS`) never appear in an error.
+//! answers 503 naming the var), never a silent fallback. An error names
+//! the var and what is wrong with it, never its value: a secret pasted
+//! into the wrong var would otherwise be shown to anyone who asks
+//! (issue #16). The log line ([`ConfigError::log_line`]) adds only the
+//! value's length.
 
 use sha2::{Digest, Sha256};
+
+use crate::redact::Redactor;
 
 /// `TAXJAR_API_URL` when unset.
 pub const DEFAULT_API_URL: &str = "https://api.taxjar.com";
@@ -35,6 +40,45 @@ pub const VARS: [&str; 14] = [
     "LEGACY_ROUTES",
     "REPORTING_ENABLED",
 ];
+
+/// A setting that could not be read: which var, and what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The var's name.
+    pub var: &'static str,
+    /// What the value must be (never the value itself).
+    pub problem: String,
+    /// How many characters the value has, for the log.
+    pub value_chars: usize,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, problem: impl Into<String>, value: &str) -> ConfigError {
+        ConfigError {
+            var,
+            problem: problem.into(),
+            value_chars: value.chars().count(),
+        }
+    }
+
+    /// The log line for the merchant: still no value, only its length.
+    pub fn log_line(&self) -> String {
+        serde_json::json!({
+            "level": "error",
+            "event": "config_error",
+            "var": self.var,
+            "problem": self.problem,
+            "value_chars": self.value_chars,
+        })
+        .to_string()
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.var, self.problem)
+    }
+}
 
 /// A proxy key as the Worker keeps it: only its SHA-256, so a key is never
 /// held, compared or logged in clear.
@@ -85,7 +129,7 @@ pub struct Config {
     pub plugin: Option<String>,
     /// Sent upstream as `Referer`; `None` when unset.
     pub store_url: Option<String>,
-    /// How long a tax answer is cached; 0 turns that cache off.
+    /// How long a tax answer is cached; 0 caches nothing at all.
     pub cache_ttl_seconds: u32,
     /// How long one upstream attempt may take.
     pub upstream_timeout_ms: u32,
@@ -132,7 +176,7 @@ impl Config {
     /// Reads the settings through `var` (name → value, `None` when unset).
     /// Blank values count as unset, except `PLUGIN`, where blank means "send
     /// no plugin tag". The error names the var and what it must be.
-    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| {
             var(name)
                 .map(|v| v.trim().to_owned())
@@ -147,13 +191,18 @@ impl Config {
             Some(tag) => Some(tag.trim().to_owned()).filter(|t| !t.is_empty()),
             None => defaults.plugin,
         };
+        let token = get("TAXJAR_API_TOKEN");
+        if let Some(token) = &token {
+            long_enough("TAXJAR_API_TOKEN", "must be", token)?;
+        }
+        let keys = list(get("PROXY_KEYS"));
+        for key in &keys {
+            long_enough("PROXY_KEYS", "keys must each be", key)?;
+        }
         Ok(Config {
             api_url,
-            token: get("TAXJAR_API_TOKEN"),
-            proxy_keys: list(get("PROXY_KEYS"))
-                .iter()
-                .map(|k| ProxyKey::new(k))
-                .collect(),
+            token,
+            proxy_keys: keys.iter().map(|k| ProxyKey::new(k)).collect(),
             allowed_origins: list(get("ALLOWED_ORIGINS"))
                 .into_iter()
                 .map(|o| o.trim_end_matches('/').to_owned())
@@ -200,6 +249,25 @@ impl Config {
     }
 }
 
+/// The vars whose values are secrets: redacted from everything the
+/// Worker sends or logs.
+pub const SECRET_VARS: [&str; 3] = ["TAXJAR_API_TOKEN", "PROXY_KEYS", "CUSTOMER_CONTEXT_SECRET"];
+
+/// The redactor of every secret in the env, read raw (each proxy key on
+/// its own), so it works even when the settings are invalid.
+pub fn redactor(var: impl Fn(&str) -> Option<String>) -> Redactor {
+    let mut secrets = Vec::new();
+    for name in SECRET_VARS {
+        let value = var(name).unwrap_or_default();
+        if name == "PROXY_KEYS" {
+            secrets.extend(list(Some(value)));
+        } else {
+            secrets.push(value.trim().to_owned());
+        }
+    }
+    Redactor::new(secrets.iter().map(String::as_str))
+}
+
 /// Items separated by commas or whitespace, blanks dropped.
 fn list(value: Option<String>) -> Vec<String> {
     value
@@ -210,7 +278,19 @@ fn list(value: Option<String>) -> Vec<String> {
         .collect()
 }
 
-fn api_url(url: &str) -> Result<String, String> {
+/// The shortest token or proxy key accepted: a shorter one is guessable,
+/// and too short to redact from answers without mangling them.
+pub const MIN_SECRET_CHARS: usize = 8;
+
+fn long_enough(var: &'static str, what: &str, secret: &str) -> Result<(), ConfigError> {
+    if secret.chars().count() >= MIN_SECRET_CHARS {
+        return Ok(());
+    }
+    let problem = format!("{what} at least {MIN_SECRET_CHARS} characters long");
+    Err(ConfigError::new(var, problem, secret))
+}
+
+fn api_url(url: &str) -> Result<String, ConfigError> {
     let trimmed = url.trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -219,39 +299,45 @@ fn api_url(url: &str) -> Result<String, String> {
         Some(host) if !host.is_empty() && !host.contains(['?', '#', '@', ' ']) => {
             Ok(trimmed.to_owned())
         }
-        _ => Err(format!(
-            "TAXJAR_API_URL must be an http(s) URL without query or credentials, got \"{url}\""
+        _ => Err(ConfigError::new(
+            "TAXJAR_API_URL",
+            "must be an http(s) URL without query or credentials",
+            url,
         )),
     }
 }
 
 fn number(
     value: Option<String>,
-    name: &str,
+    name: &'static str,
     default: u32,
     range: std::ops::RangeInclusive<u32>,
-) -> Result<u32, String> {
+) -> Result<u32, ConfigError> {
     let Some(text) = value else {
         return Ok(default);
     };
     match text.parse::<u32>() {
         Ok(n) if range.contains(&n) => Ok(n),
-        _ => Err(format!(
-            "{name} must be a whole number from {} to {}, got \"{text}\"",
-            range.start(),
-            range.end()
+        _ => Err(ConfigError::new(
+            name,
+            format!(
+                "must be a whole number from {} to {}",
+                range.start(),
+                range.end()
+            ),
+            &text,
         )),
     }
 }
 
-fn flag(value: Option<String>, name: &str, default: bool) -> Result<bool, String> {
+fn flag(value: Option<String>, name: &'static str, default: bool) -> Result<bool, ConfigError> {
     let Some(text) = value else {
         return Ok(default);
     };
     match text.to_ascii_lowercase().as_str() {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(format!("{name} must be true or false, got \"{text}\"")),
+        _ => Err(ConfigError::new(name, "must be true or false", &text)),
     }
 }
 
@@ -304,23 +390,64 @@ mod tests {
         );
         assert!(one("LEGACY_ROUTES", "on").unwrap().legacy_routes);
         let err = one("LEGACY_ROUTES", "y").unwrap_err();
-        assert_eq!(err, "LEGACY_ROUTES must be true or false, got \"y\"");
+        assert_eq!(err.to_string(), "LEGACY_ROUTES must be true or false");
+        assert_eq!((err.var, err.value_chars), ("LEGACY_ROUTES", 1));
         assert_eq!(one("TAXJAR_API_TOKEN", "  ").unwrap().token, None);
         let err = one("UPSTREAM_TIMEOUT_MS", "0").unwrap_err();
         assert_eq!(
-            err,
-            "UPSTREAM_TIMEOUT_MS must be a whole number from 1 to 120000, got \"0\""
+            err.to_string(),
+            "UPSTREAM_TIMEOUT_MS must be a whole number from 1 to 120000"
         );
         let err = one("CALCULATIONS_ENABLED", "maybe").unwrap_err();
         assert_eq!(
-            err,
-            "CALCULATIONS_ENABLED must be true or false, got \"maybe\""
+            err.to_string(),
+            "CALCULATIONS_ENABLED must be true or false"
         );
         let err = one("TAXJAR_API_URL", "ftp://x").unwrap_err();
         assert_eq!(
-            err,
-            "TAXJAR_API_URL must be an http(s) URL without query or credentials, got \"ftp://x\""
+            err.to_string(),
+            "TAXJAR_API_URL must be an http(s) URL without query or credentials"
         );
         assert!(one("TAXJAR_API_URL", "https://u:p@x").is_err());
+    }
+
+    #[test]
+    fn errors_never_carry_the_value() {
+        // A token pasted into the wrong var, a URL with a password, a
+        // mistyped number: the message and the log line name the var only.
+        let cases = [
+            ("TAXJAR_API_URL", "tj_0123456789abcdef0123456789abcdef"),
+            ("TAXJAR_API_URL", "https://user:s3cr3t-pass@api.taxjar.com"),
+            ("CACHE_TTL_SECONDS", "s3cr3t-pass"),
+            ("RATE_LIMIT", "s3cr3t-pass"),
+            ("OFFLINE_FALLBACK", "s3cr3t-pass"),
+            ("TAXJAR_API_TOKEN", "s3cr3t"),
+            ("PROXY_KEYS", "pk_long_enough, s3cr3t"),
+        ];
+        for (var, value) in cases {
+            let err = one(var, value).unwrap_err();
+            assert_eq!(err.var, var);
+            for text in [err.to_string(), err.log_line()] {
+                assert!(
+                    !text.contains("s3cr3t") && !text.contains("0123456789ab"),
+                    "{text}"
+                );
+            }
+        }
+        let err = one("TAXJAR_API_TOKEN", "short").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "TAXJAR_API_TOKEN must be at least 8 characters long"
+        );
+        assert_eq!(
+            err.log_line(),
+            r#"{"event":"config_error","level":"error","problem":"must be at least 8 characters long","value_chars":5,"var":"TAXJAR_API_TOKEN"}"#
+        );
+        let err = one("PROXY_KEYS", "pk_long_enough,pk_1").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "PROXY_KEYS keys must each be at least 8 characters long"
+        );
+        assert!(one("PROXY_KEYS", "pk_test_1").is_ok());
     }
 }

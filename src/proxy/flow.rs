@@ -23,7 +23,7 @@ use crate::validate::ValidCart;
 use super::body;
 use super::cache;
 use super::caller::{self, Caller};
-use super::config::Config;
+use super::config::{Config, ConfigError};
 use super::legacy;
 use super::log::{CacheStatus, LogEntry};
 use super::offline;
@@ -100,10 +100,11 @@ pub struct Finished {
 
 /// Step 1: every check on the request head. `config` is the isolate's
 /// settings or the configuration error. Fills `log.path` and `log.caller`.
-pub fn front(config: Result<&Config, &str>, head: &Head, log: &mut LogEntry) -> Front {
+pub fn front(config: Result<&Config, &ConfigError>, head: &Head, log: &mut LogEntry) -> Front {
     let config = match config {
         Ok(config) => config,
         Err(problem) => {
+            // Names the var, never its value (the log has the details).
             let detail = format!("configuration error: {problem}");
             return Front::Done(Reply::error(503, &detail));
         }
@@ -216,14 +217,15 @@ pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Pre
     } else {
         None
     };
-    let cache_url = if admitted.offline_only || !cache::cacheable(&matched) {
-        None
-    } else {
-        match &key {
-            Some(cart_key) => Some(cache::taxes_url(config, &matched, cart_key)),
-            None => Some(cache::lookup_url(config, &matched)),
-        }
-    };
+    let cache_url =
+        if admitted.offline_only || !cache::enabled(config) || !cache::cacheable(&matched) {
+            None
+        } else {
+            match &key {
+                Some(cart_key) => Some(cache::taxes_url(config, &matched, cart_key)),
+                None => Some(cache::lookup_url(config, &matched)),
+            }
+        };
     let key_hash = match &key {
         Some(cart_key) => Some(cache::log_label(Kind::Taxes, cart_key)),
         None => cache_url

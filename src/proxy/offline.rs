@@ -46,13 +46,17 @@ pub fn eligible(config: &Config, caller: &Caller, kind: Kind) -> bool {
 }
 
 /// Whether TaxJar's last `outcome` (after the retry) is a failure a backup
-/// estimate may stand in for: no answer, a network failure, a 5xx or a
-/// 429. A 4xx is about the request, and a 401 about the Worker's token:
+/// estimate may stand in for: no answer, a network failure, a 5xx, a
+/// 429, a redirect (never followed) or an answer over its size bound. A
+/// 4xx is about the request, and a 401 about the Worker's token:
 /// those stay errors.
 pub fn upstream_failed(outcome: &Outcome) -> bool {
     match outcome {
-        Outcome::Answered { status, .. } => *status >= 500 || *status == 429,
-        Outcome::TimedOut | Outcome::Failed => true,
+        // A redirect is never followed, so it is a failure like a 5xx.
+        Outcome::Answered { status, .. } => {
+            *status >= 500 || *status == 429 || (300..=399).contains(status)
+        }
+        Outcome::TooLarge { .. } | Outcome::TimedOut | Outcome::Failed => true,
     }
 }
 
@@ -331,6 +335,16 @@ mod tests {
             (answered(500, "", None), true),
             (answered(503, "<html>", None), true),
             (answered(429, "{}", Some("7")), true),
+            // Never followed: a failure like a 5xx (issue #16).
+            (answered(307, "", None), true),
+            (answered(302, "{}", None), true),
+            (
+                Outcome::TooLarge {
+                    status: 200,
+                    limit: 1024,
+                },
+                true,
+            ),
             (answered(200, "{}", None), false),
             (answered(400, "{}", None), false),
             (answered(401, "{}", None), false),

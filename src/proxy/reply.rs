@@ -7,6 +7,7 @@ use serde::Serialize;
 pub use crate::model::errors::reason_phrase;
 
 use crate::error::Error;
+use crate::redact::Redactor;
 
 /// The content type of every JSON answer.
 pub const JSON_TYPE: &str = "application/json; charset=utf-8";
@@ -89,6 +90,22 @@ impl Reply {
     /// The same answer with one more header.
     pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
         self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    /// The same answer with every header value and the body redacted
+    /// (see [`crate::redact`]): the last step before it leaves the Worker.
+    pub fn redacted(mut self, redactor: &Redactor) -> Reply {
+        for (_, value) in &mut self.headers {
+            if let std::borrow::Cow::Owned(clean) = redactor.text(value) {
+                *value = clean;
+            }
+        }
+        if let Some(body) = &mut self.body {
+            if let std::borrow::Cow::Owned(clean) = redactor.text(body) {
+                *body = clean;
+            }
+        }
         self
     }
 

@@ -4,7 +4,8 @@
 //! matching when it could mean something else to another URL parser: `//`,
 //! a `.` or `..` segment, an encoded `.`, `/` or `\` (`%2e`, `%2f`, `%5c`),
 //! a raw `\`, a control or non-ASCII byte, or a malformed `%` escape.
-//! Matching is exact (no trailing `/`), and the path sent upstream is
+//! A path parameter holding a URL delimiter (`;`, `?`, `#`, `&`, `=`) or
+//! `%`, raw or encoded, is a 404 too. Matching is exact (no trailing `/`), and the path sent upstream is
 //! rebuilt from the route, each id decoded and re-encoded, so nothing the
 //! caller wrote can reach another host or endpoint. Query parameters are
 //! kept only where TaxJar reads them, in a fixed order.
@@ -280,6 +281,13 @@ fn build_path(pattern: &str, params: &[String]) -> String {
     out
 }
 
+/// Characters a path parameter may not hold, raw or encoded: URL
+/// delimiters (`;x=1` parameters, an encoded `?` that would start a query)
+/// and `%` (a second level of encoding). A ZIP, id or city never needs
+/// them, and re-encoding them would send TaxJar a path the caller did not
+/// mean.
+const PARAM_DELIMITERS: [char; 6] = ['?', '#', ';', '&', '=', '%'];
+
 /// The decoded parameters when `segments` match `pattern`, `None` when
 /// they do not; an empty or malformed parameter is a 404.
 fn match_pattern(pattern: &str, segments: &[&str]) -> Result<Option<Vec<String>>, RouteError> {
@@ -299,7 +307,7 @@ fn match_pattern(pattern: &str, segments: &[&str]) -> Result<Option<Vec<String>>
     for (part, segment) in parts.iter().zip(segments) {
         if part.starts_with(':') {
             let value = decode(segment, false).ok_or(RouteError::NotFound)?;
-            if value.is_empty() {
+            if value.is_empty() || value.contains(PARAM_DELIMITERS) {
                 return Err(RouteError::NotFound);
             }
             params.push(value);

@@ -265,9 +265,17 @@ pub fn after(attempt: &Attempt, answer: &Answer, synced_at: &str) -> Step {
             Ok(Some(fallback)) => Step::Next(Box::new(fallback)),
             Err(error) => retry(error.to_string()),
         },
+        Answer::TooLarge { status, limit } => retry(too_large(*status, *limit)),
         Answer::TimedOut => retry("TaxJar did not answer in time".to_owned()),
         Answer::Failed => retry("could not reach TaxJar".to_owned()),
     }
+}
+
+fn too_large(status: u16, limit: usize) -> String {
+    format!(
+        "TaxJar's {status} answer is larger than {} KiB, which the Worker does not read",
+        limit / 1024
+    )
 }
 
 /// The log line of one attempt (its answer, or the failure), the token
@@ -296,6 +304,10 @@ pub fn attempt_line(
         }
         Answer::Failed => {
             let error = Error::new(Code::NetworkError, "could not reach TaxJar");
+            LogEntry::error(attempt, base, token, &error, ms)
+        }
+        Answer::TooLarge { status, limit } => {
+            let error = Error::new(Code::UpstreamError, too_large(*status, *limit));
             LogEntry::error(attempt, base, token, &error, ms)
         }
     };

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::config::Config;
+use super::config::{Config, ConfigError};
 use super::reply::Reply;
 use super::upstream::Outcome;
 
@@ -30,7 +30,7 @@ pub fn config() -> Config {
 }
 
 /// Settings with one var set.
-pub fn one(name: &'static str, value: &'static str) -> Result<Config, String> {
+pub fn one(name: &'static str, value: &'static str) -> Result<Config, ConfigError> {
     Config::from_vars(move |n| (n == name).then(|| value.to_owned()))
 }
 

@@ -13,6 +13,12 @@
 //! | 5xx, after one retry | 502 |
 //! | nothing within `UPSTREAM_TIMEOUT_MS`, after one retry | 504 |
 //! | a network failure, after one retry | 502 |
+//! | an answer over the route's bound ([`answer_limit`]) | 502, never read further |
+//!
+//! Every answer is redacted as it arrives ([`Outcome::redacted`]): a token
+//! or proxy key that the upstream echoes never reaches a caller, a cached
+//! entry or a log line. A `Retry-After` that is neither seconds nor an
+//! HTTP date is dropped.
 //!
 //! Only reads are retried (taxes, lookups, address validation, GETs), once,
 //! after a short random pause, and only on 5xx, timeouts and network
@@ -20,6 +26,7 @@
 
 use crate::legacy::{auth_header, Dialect};
 use crate::model::{parse_body, ErrorBody, TaxResponse};
+use crate::redact::Redactor;
 
 use super::config::Config;
 use super::reply::{reason_phrase, Reply};
@@ -33,6 +40,28 @@ pub const MAX_ATTEMPTS: u32 = 2;
 pub const RETRY_MIN_MS: u32 = 50;
 /// The spread of the random pause before the retry, in ms.
 pub const RETRY_JITTER_MS: u32 = 200;
+
+/// The most bytes of a tax answer read (1 MiB): a 1,000-line answer with
+/// its breakdown is about 600 KiB.
+pub const TAXES_ANSWER_LIMIT: usize = 1024 * 1024;
+/// The most bytes of a lookup answer read (1 MiB): the largest, the
+/// summary rates of every region, is under 100 KiB.
+pub const LOOKUP_ANSWER_LIMIT: usize = 1024 * 1024;
+/// The most bytes of a transaction or customer answer read (8 MiB): a
+/// list of every order id of a busy month is the largest.
+pub const RECORDS_ANSWER_LIMIT: usize = 8 * 1024 * 1024;
+
+/// How many bytes of an answer on a route of `kind` are read at most.
+/// TaxJar documents no sizes; these are many times its largest answers,
+/// and small enough that an endless or huge answer cannot exhaust the
+/// isolate (it is cut off, answered 502 and never cached).
+pub fn answer_limit(kind: Kind) -> usize {
+    match kind {
+        Kind::Taxes | Kind::LegacySalesTax => TAXES_ANSWER_LIMIT,
+        Kind::Transactions | Kind::Customers | Kind::Sync => RECORDS_ANSWER_LIMIT,
+        Kind::Lookup | Kind::LegacyLookup | Kind::AddressValidation => LOOKUP_ANSWER_LIMIT,
+    }
+}
 
 /// A request for the Worker to send to TaxJar.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +122,13 @@ pub enum Outcome {
         /// The `Retry-After` header, if any.
         retry_after: Option<String>,
     },
+    /// The answer was longer than [`answer_limit`]; it was not read further.
+    TooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The bound it passed, in bytes.
+        limit: usize,
+    },
     /// No answer within the timeout.
     TimedOut,
     /// The fetch failed (DNS, connection reset, ...).
@@ -101,13 +137,52 @@ pub enum Outcome {
 
 impl Outcome {
     /// Whether this outcome is worth one more attempt: 5xx, timeouts and
-    /// network failures (not 4xx: the same request gets the same answer).
+    /// network failures (not 4xx: the same request gets the same answer;
+    /// nor an answer too large, which would come again).
     pub fn transient(&self) -> bool {
         match self {
             Outcome::Answered { status, .. } => *status >= 500,
+            Outcome::TooLarge { .. } => false,
             Outcome::TimedOut | Outcome::Failed => true,
         }
     }
+
+    /// The outcome as it may be used: body and `Retry-After` redacted, and
+    /// a `Retry-After` that is not one [`plain_retry_after`] accepts dropped.
+    pub fn redacted(self, redactor: &Redactor) -> Outcome {
+        match self {
+            Outcome::Answered {
+                status,
+                body,
+                retry_after,
+            } => Outcome::Answered {
+                status,
+                body: match redactor.text(&body) {
+                    std::borrow::Cow::Borrowed(_) => body,
+                    std::borrow::Cow::Owned(clean) => clean,
+                },
+                retry_after: retry_after
+                    .as_deref()
+                    .and_then(plain_retry_after)
+                    .map(|v| redactor.owned(v)),
+            },
+            other => other,
+        }
+    }
+}
+
+/// A `Retry-After` value worth passing on: delay seconds (digits) or an
+/// HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`). Anything else, such as a
+/// body echoed into the header, is dropped.
+pub fn plain_retry_after(value: &str) -> Option<&str> {
+    let value = value.trim();
+    let seconds = (1..=10).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit());
+    let date = (20..=40).contains(&value.len())
+        && value.ends_with(" GMT")
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b',' || b == b':');
+    (seconds || date).then_some(value)
 }
 
 /// Whether to send the request again after `attempts` attempts ended in
@@ -156,6 +231,13 @@ pub fn map(config: &Config, kind: Kind, outcome: &Outcome) -> (Reply, bool) {
             return (Reply::error(504, &detail), false);
         }
         Outcome::Failed => return (Reply::error(502, "could not reach TaxJar"), false),
+        Outcome::TooLarge { status, limit } => {
+            let detail = format!(
+                "TaxJar's {status} answer is larger than {} KiB, which the Worker does not read",
+                limit / 1024
+            );
+            return (Reply::error(502, &detail), false);
+        }
         Outcome::Answered {
             status,
             body,
@@ -339,6 +421,57 @@ mod tests {
         let redirect = "502 Bad Gateway: TaxJar answered 307 with a redirect, which the Worker \
                         does not follow: check TAXJAR_API_URL";
         assert_eq!((tj(&r).as_str(), own), (redirect, false));
+    }
+
+    #[test]
+    fn answers_are_redacted_as_they_arrive() {
+        let r = Redactor::new(["test-token", "pk_test_1"]);
+        let echo =
+            r#"{"error":"Bad Request","detail":"Bearer test-token; key pk_test_1","status":400}"#;
+        let got = answered(400, echo, Some("test-token")).redacted(&r);
+        let clean =
+            r#"{"error":"Bad Request","detail":"Bearer [REDACTED]; key [REDACTED]","status":400}"#;
+        assert_eq!(got, answered(400, clean, None));
+        // A plain Retry-After is kept; one that echoes anything is dropped.
+        for (value, kept) in [
+            ("7", Some("7")),
+            (" 120 ", Some("120")),
+            (
+                "Wed, 21 Oct 2026 07:28:00 GMT",
+                Some("Wed, 21 Oct 2026 07:28:00 GMT"),
+            ),
+            ("7 test-token", None),
+            ("Bearer test-token GMT", None),
+            ("", None),
+            ("12345678901", None),
+        ] {
+            let got = answered(429, "", Some(value)).redacted(&r);
+            assert_eq!(got, answered(429, "", kept), "{value:?}");
+        }
+        let big = Outcome::TooLarge {
+            status: 200,
+            limit: 1024,
+        };
+        assert_eq!(big.clone().redacted(&r), big);
+    }
+
+    #[test]
+    fn answers_over_their_bound_are_refused() {
+        let c = config();
+        assert_eq!(answer_limit(Kind::Taxes), 1_048_576);
+        assert_eq!(answer_limit(Kind::LegacySalesTax), 1_048_576);
+        assert_eq!(answer_limit(Kind::Lookup), 1_048_576);
+        assert_eq!(answer_limit(Kind::Transactions), 8_388_608);
+        let big = Outcome::TooLarge {
+            status: 200,
+            limit: TAXES_ANSWER_LIMIT,
+        };
+        let (reply, own) = upstream::map(&c, Kind::Taxes, &big);
+        let detail = "502 Bad Gateway: TaxJar's 200 answer is larger than 1024 KiB, \
+                      which the Worker does not read";
+        assert_eq!((tj(&reply).as_str(), own), (detail, false));
+        let taxes = match_route("POST", "/v2/taxes").unwrap();
+        assert!(!should_retry(&taxes, &big, 1));
     }
 
     #[test]

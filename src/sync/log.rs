@@ -10,16 +10,12 @@ use serde_json::Value;
 use super::engine::{Attempt, Outcome, Resource};
 use crate::error::Error;
 
-/// What replaces the token in logs.
-pub const REDACTED: &str = "[REDACTED]";
+pub use crate::redact::REDACTED;
 
-/// `text` with every occurrence of `token` replaced by [`REDACTED`].
+/// `text` with every form of `token` (as written, percent-encoded, in
+/// base64; see [`crate::redact`]) replaced by [`REDACTED`].
 pub fn redact(text: &str, token: &str) -> String {
-    if token.is_empty() {
-        text.to_owned()
-    } else {
-        text.replace(token, REDACTED)
-    }
+    crate::redact::Redactor::new([token]).owned(text)
 }
 
 /// One log line: every request and response, the token redacted.

@@ -1,14 +1,14 @@
-//! The Worker's plain I/O: one upstream attempt with a timeout, the Rate
-//! Limiting binding, the request body, the Cache API, timers and building
-//! a `Response`. No decisions here.
+//! The Worker's plain I/O: one upstream attempt with a timeout and a size
+//! bound, the Rate Limiting binding, the request body, the Cache API,
+//! timers and building a `Response`. No decisions here.
 
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortSignal, Headers, ReadableStreamDefaultReader, Request, RequestInit, RequestRedirect,
-    Response, ResponseInit,
+    AbortSignal, Headers, ReadableStream, ReadableStreamDefaultReader, Request, RequestInit,
+    RequestRedirect, Response, ResponseInit,
 };
 
 use crate::proxy::cache::STATUS_HEADER;
@@ -18,7 +18,9 @@ use crate::proxy::Reply;
 
 use super::{fetch_request, set_timeout, RateLimiter, WorkerCache};
 
-pub(super) async fn fetch_once(call: &UpstreamRequest, timeout_ms: u32) -> Outcome {
+/// One attempt: the answer is read up to `limit` bytes (a declared
+/// `Content-Length` over it is not read at all), within the timeout.
+pub(super) async fn fetch_once(call: &UpstreamRequest, timeout_ms: u32, limit: usize) -> Outcome {
     let signal = AbortSignal::timeout_with_u32(timeout_ms);
     let request = match upstream_request(call, &signal) {
         Ok(request) => request,
@@ -39,18 +41,52 @@ pub(super) async fn fetch_once(call: &UpstreamRequest, timeout_ms: u32) -> Outco
         Err(_) => return Outcome::Failed,
     };
     let status = response.status();
-    let retry_after = response.headers().get("retry-after").ok().flatten();
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(error) => Err(error),
+    let headers = response.headers();
+    let retry_after = headers.get("retry-after").ok().flatten();
+    let too_large = Outcome::TooLarge { status, limit };
+    // A compressed body's length says nothing of what it inflates to.
+    let encoded = headers
+        .get("content-encoding")
+        .ok()
+        .flatten()
+        .is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
+    let declared = headers
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|_| !encoded);
+    let body = match declared {
+        Some(n) if n > limit as u64 => {
+            if let Some(stream) = response.body() {
+                let _ = stream.cancel();
+            }
+            return too_large;
+        }
+        // The length frames the body, so one read is bounded.
+        Some(_) => match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|text| text.as_string()),
+            Err(_) => None,
+        },
+        None => match response.body() {
+            Some(stream) => match read_stream(stream, limit).await {
+                Some(bytes) if bytes.len() > limit => return too_large,
+                Some(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+                None => None,
+            },
+            None => Some(String::new()),
+        },
     };
-    match text {
-        Ok(body) => Outcome::Answered {
+    match body {
+        Some(body) => Outcome::Answered {
             status,
-            body: body.as_string().unwrap_or_default(),
+            body,
             retry_after,
         },
-        Err(_) => failed(&signal),
+        None => failed(&signal),
     }
 }
 
@@ -105,9 +141,16 @@ pub(super) async fn read_body(request: &Request, limit: usize) -> Option<Vec<u8>
         let buffer = JsFuture::from(request.array_buffer().ok()?).await.ok()?;
         return Some(Uint8Array::new(&buffer).to_vec());
     }
-    let Some(stream) = request.body() else {
-        return Some(Vec::new());
-    };
+    match request.body() {
+        Some(stream) => read_stream(stream, limit).await,
+        None => Some(Vec::new()),
+    }
+}
+
+/// Reads `stream` until it ends or passes `limit` bytes, then stops and
+/// cancels the rest, so a huge body is never held whole. `None` when it
+/// cannot be read; more than `limit` bytes back means it was over.
+async fn read_stream(stream: ReadableStream, limit: usize) -> Option<Vec<u8>> {
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut bytes = Vec::new();
     while bytes.len() <= limit {

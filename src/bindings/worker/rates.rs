@@ -13,7 +13,7 @@ use crate::proxy::reply::JSON_TYPE;
 use crate::proxy::Reply;
 
 use super::io::{self, to_response};
-use super::{console_log, exchange, State, WorkerCache, WorkerRuntime};
+use super::{exchange, State, WorkerCache, WorkerRuntime};
 
 #[wasm_bindgen]
 extern "C" {
@@ -37,8 +37,9 @@ extern "C" {
 /// Fetches and stores the summary rates; logs and returns the report line.
 pub(super) async fn refresh(state: &State, runtime: &WorkerRuntime) -> String {
     let report = run(state, runtime).await;
-    let line = report.line();
-    console_log(&line);
+    // Redacted like every line: the report can quote TaxJar's answer.
+    let line = state.redactor.owned(&report.line());
+    state.log(&line);
     line
 }
 
@@ -56,7 +57,7 @@ async fn run(state: &State, runtime: &WorkerRuntime) -> Report {
         report.detail = Some("TAXJAR_API_TOKEN is not set".to_owned());
         return report;
     };
-    let upstreamed = exchange(config, &matched, &request).await;
+    let upstreamed = exchange(state, config, &matched, &request).await;
     let day = Day::from_unix_ms(Date::now());
     let stored = match rates::document(config, &upstreamed.outcome, day) {
         Ok(document) => store(runtime, config, &document.text)

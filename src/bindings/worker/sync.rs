@@ -9,14 +9,16 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::proxy::config::Config;
 use crate::proxy::flow::Admitted;
+use crate::proxy::route::Kind;
 use crate::proxy::sync::{self as plan, Job, Step};
+use crate::proxy::upstream::answer_limit;
 use crate::proxy::Reply;
 use crate::sync::engine::{Plan, Resource, SyncRecord};
 use crate::sync::time::format_iso;
 use crate::sync::TransactionOptions;
 
 use super::io::fetch_once;
-use super::{console_log, WorkerRuntime};
+use super::{State, WorkerRuntime};
 
 #[wasm_bindgen]
 extern "C" {
@@ -88,6 +90,7 @@ pub(super) async fn enqueue(
 /// The consumer's work on one message body: `None` when it is done (ack),
 /// or the seconds to wait before the next delivery (retry).
 pub(super) async fn process(
+    state: &State,
     config: &Config,
     body: &JsValue,
     attempts: u32,
@@ -95,7 +98,7 @@ pub(super) async fn process(
 ) -> Option<u32> {
     let retry = Some(plan::retry_delay_seconds(attempts));
     let Some(token) = config.token.as_deref() else {
-        console_log("{\"event\":\"error\",\"message\":\"TAXJAR_API_TOKEN is not set\"}");
+        state.log("{\"event\":\"error\",\"message\":\"TAXJAR_API_TOKEN is not set\"}");
         return retry;
     };
     let options = options(config);
@@ -103,42 +106,45 @@ pub(super) async fn process(
     let job: Job = match body.as_string().map(|t| serde_json::from_str(&t)) {
         Some(Ok(job)) => job,
         _ => {
-            console_log("{\"event\":\"error\",\"message\":\"unreadable sync message\"}");
+            state.log("{\"event\":\"error\",\"message\":\"unreadable sync message\"}");
             return None;
         }
     };
     let (resource, id) = match plan::job_id(&job, &options) {
         Ok(found) => found,
-        Err(error) => return dropped(&error),
+        Err(error) => return dropped(state, &error),
     };
-    let state = runtime.sync_state();
+    let records = runtime.sync_state();
     let key = plan::record_key(resource, &id);
-    let record = match &state {
+    let record = match &records {
         Some(state) => read_record(state, &key).await,
         None => None,
     };
     let mut attempt = match plan::plan(&job, record.as_ref(), &options, "") {
         Ok(Plan::Send(attempt)) => *attempt,
         Ok(Plan::Skip(outcome)) => {
-            console_log(&plan::skip_line(resource, &outcome));
+            state.log(&plan::skip_line(resource, &outcome));
             return None;
         }
-        Err(error) => return dropped(&error),
+        Err(error) => return dropped(state, &error),
     };
     loop {
         let call = plan::upstream_call(config, token, &attempt);
         let started = Date::now();
-        let answer = fetch_once(&call, config.upstream_timeout_ms).await;
+        let limit = answer_limit(Kind::Transactions);
+        let answer = fetch_once(&call, config.upstream_timeout_ms, limit)
+            .await
+            .redacted(&state.redactor);
         let ms = Date::now() - started;
-        console_log(&plan::attempt_line(config, token, &attempt, &answer, ms));
+        state.log(&plan::attempt_line(config, token, &attempt, &answer, ms));
         match plan::after(&attempt, &answer, &format_iso(Date::now() as i64)) {
             Step::Next(fallback) => attempt = *fallback,
             Step::Retry { record, .. } => {
-                keep(state.as_ref(), &key, record.as_ref()).await;
+                keep(records.as_ref(), &key, record.as_ref()).await;
                 return retry;
             }
             Step::Done(outcome) => {
-                keep(state.as_ref(), &key, outcome.record.as_ref()).await;
+                keep(records.as_ref(), &key, outcome.record.as_ref()).await;
                 return None;
             }
         }
@@ -158,14 +164,14 @@ async fn keep(state: Option<&SyncState>, key: &str, record: Option<&SyncRecord>)
 /// Logs a message that can never sync (checked when queued, so only a
 /// message from elsewhere) and acks it: retrying would not help. Only the
 /// code and field are logged: messages may quote customer data.
-fn dropped(error: &crate::error::Error) -> Option<u32> {
+fn dropped(state: &State, error: &crate::error::Error) -> Option<u32> {
     let line = serde_json::json!({
         "level": "error",
         "event": "dropped",
         "code": error.code.as_str(),
         "field": error.field,
     });
-    console_log(&line.to_string());
+    state.log(&line.to_string());
     None
 }
 
