@@ -223,9 +223,7 @@ describe("toggles, configuration and rate limits", () => {
   it("answers 503 naming a malformed setting", async () => {
     const r = await call("/v2/taxes", { body: freshCart(), envOverride: withEnv({ CACHE_TTL_SECONDS: "15m" }) });
     expect(r.status).toBe(503);
-    expect(r.json.detail).toBe(
-      'configuration error: CACHE_TTL_SECONDS must be a whole number from 0 to 31536000, got "15m"',
-    );
+    expect(r.json.detail).toBe("configuration error: CACHE_TTL_SECONDS must be a whole number from 0 to 31536000");
   });
 
   it("limits each caller per isolate with RATE_LIMIT when there is no binding", async () => {

@@ -7,14 +7,18 @@ import worker from "../src/index.js";
 export const FAKE = env.TAXJAR_API_URL;
 export const ORIGIN = "https://shop.example";
 export const KEY = "pk_test_1";
+/** A password some tests put in a TAXJAR_API_URL, where it does not belong. */
+export const PASSWORD = "hunter2-pass-xyz";
 /**
  * Secrets that must never leave the Worker in an answer or a log line: the
- * configured token and proxy keys, and the wrong token one test configures.
+ * configured token and proxy keys, the wrong token one test configures, and
+ * a password pasted into the wrong var.
  */
 export const SECRETS = [
   env.TAXJAR_API_TOKEN,
   ...env.PROXY_KEYS.split(",").map((key) => key.trim()),
   "wrong-token-xyz",
+  PASSWORD,
 ];
 
 /**

@@ -193,7 +193,9 @@ describe("paths", () => {
       const order = await call("/v2/transactions/orders", { body: { transaction_id: "r1" }, envOverride: testEnv });
       const code = mode === "redirect" ? 307 : 302;
       const detail = `TaxJar answered ${code} with a redirect, which the Worker does not follow: check TAXJAR_API_URL`;
-      for (const r of [taxes, lookup, order]) expect([r.status, r.json]).toEqual([502, tj(502, "Bad Gateway", detail)]);
+      for (const r of [lookup, order]) expect([r.status, r.json]).toEqual([502, tj(502, "Bad Gateway", detail)]);
+      // A browser's tax request gets a backup estimate, as for any failure.
+      expect([taxes.status, taxes.headers["x-edgetax-source"], taxes.json.tax.estimated]).toEqual([200, "offline", true]);
       const seen = await hostileRequests();
       expect(seen.map((s) => `${s.method} ${s.path}`)).toEqual([
         `POST /${mode}/v2/taxes`, `GET /${mode}/v2/categories`, `POST /${mode}/v2/transactions/orders`,
