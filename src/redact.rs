@@ -33,13 +33,16 @@ impl Redactor {
                 continue;
             }
             for form in forms_of(secret) {
-                if !form.is_empty() && !forms.contains(&form) {
-                    forms.push(form);
+                if form.is_empty() || forms.contains(&form) {
+                    continue;
                 }
+                // Longest first, so a form inside a longer one never splits
+                // it. An ordered insert, not a sort: the crate keeps one
+                // copy of std's sort in the wasm (`crate::order`).
+                let at = forms.iter().position(|f| f.len() < form.len());
+                forms.insert(at.unwrap_or(forms.len()), form);
             }
         }
-        // Longest first, so a form inside a longer one never splits it.
-        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
         Redactor { forms }
     }
 
@@ -175,6 +178,8 @@ mod tests {
         assert_eq!(r.owned("pk_live_abc12"), "pk_live_abc12");
         assert_eq!(r.owned("nothing here"), "nothing here");
         assert!(matches!(r.text("clean"), Cow::Borrowed(_)));
+        let lengths: Vec<usize> = r.forms.iter().map(String::len).collect();
+        assert!(lengths.windows(2).all(|w| w[0] >= w[1]), "{lengths:?}");
     }
 
     #[test]
