@@ -25,20 +25,24 @@ pub mod error;
 pub mod estimate;
 pub mod estimator;
 pub mod key;
+#[cfg(feature = "legacy")]
 pub mod legacy;
 pub mod model;
 pub mod money;
 pub mod offline;
 pub mod order;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 pub mod reconcile;
 pub mod redact;
 pub mod regions;
 pub mod request;
 pub mod split;
+#[cfg(feature = "sync")]
 pub mod sync;
 pub mod validate;
 
+#[cfg(feature = "js")]
 #[doc(hidden)]
 pub mod bindings;
 

@@ -22,6 +22,7 @@ mod float;
 mod text;
 pub mod wire;
 
+#[cfg(feature = "js")]
 pub(crate) use text::cents_bytes;
 
 /// The most decimal places accepted in a price or amount.

@@ -1,5 +1,6 @@
 //! The exact `POST /v2/taxes` body for a valid cart.
 
+use crate::error::{Code, Error, Result};
 use crate::model::{TaxLineItem, TaxRequest};
 use crate::money::Money;
 use crate::split::discounts;
@@ -76,9 +77,37 @@ fn body(cart: &ValidCart, options: &RequestOptions, line_items: Vec<TaxLineItem>
     }
 }
 
+/// The `dialect` option of a build without the legacy API (the browser
+/// build): `"v2"` or absent; any other is an `invalid_value` error on
+/// `options.dialect` that says where the legacy dialects are.
+pub fn v2_only(dialect: Option<&str>) -> Result<()> {
+    match dialect {
+        None | Some("v2") => Ok(()),
+        Some(other) => Err(Error::field(
+            Code::InvalidValue,
+            "options.dialect",
+            format!(
+                "options.dialect \"{other}\" is not spoken by this build, which speaks \"v2\" only: \
+                 the legacy dialects are in edgetax/server"
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_v2_without_the_legacy_api() {
+        assert!(v2_only(None).is_ok() && v2_only(Some("v2")).is_ok());
+        let err = v2_only(Some("legacy-standard")).unwrap_err();
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (Code::InvalidValue, Some("options.dialect"))
+        );
+        assert!(err.message.contains("edgetax/server"), "{}", err.message);
+    }
     use crate::cart::Cart;
 
     fn body(json: &str) -> String {

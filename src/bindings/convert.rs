@@ -79,6 +79,14 @@ pub fn json_text(value: &JsValue, what: &str) -> Result<String, Error> {
     json_string(value, what).map(String::from)
 }
 
+/// A body given as text, or as an object (written back to JSON text).
+pub(crate) fn body_text(value: &JsValue, what: &str) -> Result<String, Error> {
+    match value.as_string() {
+        Some(text) => Ok(text),
+        None => json_text(value, what),
+    }
+}
+
 /// Reads a cart from a JS object (numbers or decimal strings for money).
 pub fn cart_from_js(value: JsValue) -> Result<Cart, Error> {
     if !value.is_object() {

@@ -1,22 +1,58 @@
 //! The exported functions: `validateCart`, `taxRequest`, `applyTax`,
 //! `cartKey`, `version`, and `allocate` (in `bindings::allocate`).
-//! `taxRequest` and `applyTax` take a `dialect` option (see
-//! [`crate::legacy`]); the legacy lookups are in `bindings::legacy`.
+//! `taxRequest` and `applyTax` take a `dialect` option: with the `legacy`
+//! feature (the server build) see [`crate::legacy`] and
+//! `bindings::legacy`; without it, only `"v2"`
+//! ([`crate::request::v2_only`]).
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{cart_from_js, from_js, js_result, to_js};
-use super::legacy::{body_text, dialect_option};
+use super::convert::{body_text, cart_from_js, from_js, js_result, to_js};
+#[cfg(feature = "legacy")]
+use super::legacy::dialect_option;
 use super::options::Options;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
 use crate::key::cart_key;
+#[cfg(feature = "legacy")]
 use crate::legacy::{apply_legacy_body, legacy_query};
 use crate::model::{parse_body, TaxResponse};
 use crate::request::{tax_request, RequestOptions};
 use crate::validate::{validate_cart, ValidCart};
 
 pub use super::allocate::allocate;
+
+// The browser build speaks v2 only: the option types say so, and the
+// legacy shapes the signatures mention are `never`.
+#[cfg(not(feature = "legacy"))]
+#[wasm_bindgen(typescript_custom_section)]
+const V2_ONLY_TYPES: &str = r#"
+/** This build speaks TaxJar's v2 API; the legacy dialects are in `edgetax/server`. */
+export type Dialect = "v2";
+
+/** Options of `taxRequest`. */
+export interface TaxRequestDialectOptions extends TaxRequestOptions {
+  /** Only "v2" here (the default). */
+  dialect?: "v2" | undefined;
+}
+
+/** Options of `applyTax`. */
+export interface ApplyTaxOptions {
+  /** Only "v2" here (the default). */
+  dialect?: "v2" | undefined;
+  /** The HTTP status of the answer (default 200). */
+  status?: number | undefined;
+  /** The HTTP `Warning` header, if any; it becomes one of `warnings`. */
+  warning?: string | null | undefined;
+}
+
+/** Legacy shapes: only in `edgetax/server`. */
+export type LegacyRequest = never;
+/** Legacy shapes: only in `edgetax/server`. */
+export type LegacyStandardResponse = never;
+/** Legacy shapes: only in `edgetax/server`. */
+export type LegacyEnhancedResponse = never;
+"#;
 
 /// The options argument of an export: its fields are named
 /// `options.<name>` in errors.
@@ -88,10 +124,15 @@ pub fn tax_request_js(
         // as they always have.
         let cart = ValidCart::new(&raw)?;
         let options = self::options(options)?;
-        let dialect = dialect_option(options.string("dialect")?.as_deref())?;
-        if dialect.is_legacy() {
-            return Ok(to_js(&legacy_query(&raw, dialect)?));
+        #[cfg(feature = "legacy")]
+        {
+            let dialect = dialect_option(options.string("dialect")?.as_deref())?;
+            if dialect.is_legacy() {
+                return Ok(to_js(&legacy_query(&raw, dialect)?));
+            }
         }
+        #[cfg(not(feature = "legacy"))]
+        crate::request::v2_only(options.string("dialect")?.as_deref())?;
         let options = RequestOptions {
             plugin: options.string("plugin")?,
         };
@@ -115,10 +156,14 @@ pub fn apply_tax_js(
     js_result((|| {
         let cart = valid_cart(cart)?;
         let options = self::options(options)?;
+        #[cfg(feature = "legacy")]
         let dialect = dialect_option(options.string("dialect")?.as_deref())?;
+        #[cfg(not(feature = "legacy"))]
+        crate::request::v2_only(options.string("dialect")?.as_deref())?;
         let status = status_option(&options)?;
         let warning = options.string("warning")?;
         let warning = warning.as_deref();
+        #[cfg(feature = "legacy")]
         if dialect.is_legacy() {
             let body = body_text(&response, "response")?;
             let status = status.unwrap_or(200);

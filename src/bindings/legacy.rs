@@ -5,7 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{js_result, json_text, to_js};
+use super::convert::{body_text, js_result, to_js};
 use crate::error::{Error, Result};
 use crate::legacy::{self, Dialect};
 
@@ -112,14 +112,6 @@ pub(crate) fn dialect_option(dialect: Option<&str>) -> Result<Dialect> {
     match dialect {
         None => Ok(Dialect::V2),
         Some(text) => Dialect::parse(text).map_err(|e| e.at("options.dialect")),
-    }
-}
-
-/// A body given as text, or as an object (written back to JSON text).
-pub(crate) fn body_text(value: &JsValue, what: &str) -> Result<String> {
-    match value.as_string() {
-        Some(text) => Ok(text),
-        None => json_text(value, what),
     }
 }
 

@@ -5,10 +5,13 @@ pub mod allocate;
 pub mod convert;
 pub mod estimator;
 pub mod exports;
+#[cfg(feature = "legacy")]
 pub mod legacy;
 pub mod offline;
 pub mod options;
+#[cfg(feature = "sync")]
 pub mod sync;
 mod transport;
 mod types;
+#[cfg(feature = "proxy")]
 pub mod worker;

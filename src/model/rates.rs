@@ -386,6 +386,7 @@ macro_rules! deserialize_object {
         }
     )*};
 }
+#[cfg(feature = "legacy")]
 pub(crate) use deserialize_object;
 
 deserialize_object!(Rates, ShippingBreakdown, LineBreakdown, Breakdown);

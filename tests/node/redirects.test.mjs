@@ -7,10 +7,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { readFileSync } from "node:fs";
-import { Estimator, TransactionSync, initSync } from "../../pkg/edgetax.js";
+import { Estimator } from "../../pkg/node.js";
+import { TransactionSync } from "../../pkg/server/node.js";
 
-initSync({ module: readFileSync(new URL("../../pkg/edgetax_bg.wasm", import.meta.url)) });
 
 const TOKEN = "redirect-test-token";
 let server;

@@ -1,22 +1,22 @@
 // Tests the release package exactly as npm users get it: pkg/ built by
-// `wasm-pack build --target web --release` (wasm-opt'd), loaded in Node.
+// `wasm-pack build --target web --release` (wasm-opt'd), loaded in Node
+// through its Node entries, which need no init().
 // Run with `node --test tests/node/` after `make build`.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import {
-  initSync,
+import init, {
   allocate,
   validateCart,
   taxRequest,
   applyTax,
   cartKey,
   version,
-} from "../../pkg/edgetax.js";
+} from "../../pkg/node.js";
+import * as server from "../../pkg/server/node.js";
 
 const wasmUrl = new URL("../../pkg/edgetax_bg.wasm", import.meta.url);
-initSync({ module: readFileSync(wasmUrl) });
 
 /** Runs `fn`, asserting it throws an `Error` with the given `code`. */
 function assertThrowsCode(fn, code) {
@@ -118,6 +118,29 @@ test("taxRequest and applyTax options: each read as documented, a wrong one name
   assert.throws(() => applyTax(cart, text, "yes"), named("invalid_type", "options", "options must be an object"));
   assert.throws(() => taxRequest(cart, { plugin: 7 }), named("invalid_type", "options.plugin", "options.plugin must be a string"));
   assert.throws(() => taxRequest(cart, { dialect: "klingon" }), { code: "invalid_value", field: "options.dialect" });
+});
+
+test("the browser build speaks v2; the legacy dialects are in edgetax/server", async () => {
+  // init() in Node is harmless: the entry already compiled the wasm.
+  await init();
+  const cart = { to_country: "US", to_zip: "07446", to_state: "NJ", amount: "28.93" };
+  assert.equal(taxRequest(cart, { dialect: "v2" }).amount, 28.93);
+  const legacy = /the legacy dialects are in edgetax\/server/;
+  for (const call of [() => taxRequest(cart, { dialect: "legacy-standard" }), () => applyTax(cart, "{}", { dialect: "legacy-enhanced" })]) {
+    assert.throws(call, (e) => e instanceof Error && e.code === "invalid_value" && e.field === "options.dialect" && legacy.test(e.message));
+  }
+  assert.equal(server.taxRequest(cart, { dialect: "legacy-standard" }).path, "/sales_tax");
+  // What each build exports: the server's extras are not in the browser's.
+  const browser = await import("../../pkg/node.js");
+  for (const name of ["WorkerProxy", "TransactionSync", "orderTransaction", "refundTransaction", "shouldSync",
+    "customerRequest", "planBackfill", "exportCsv", "payloadHash", "authorizationHeader", "parseLegacyLocation"]) {
+    assert.equal([name, typeof server[name]].join(" "), `${name} function`);
+    assert.equal([name, typeof browser[name]].join(" "), `${name} undefined`);
+  }
+  for (const name of ["init", "initSync", "Estimator", "validateCart", "taxRequest", "applyTax", "cartKey", "allocate", "offlineEstimate", "version"]) {
+    const fn = name === "init" ? browser.default : browser[name];
+    assert.equal([name, typeof fn].join(" "), `${name} function`);
+  }
 });
 
 test("cartKey ignores line order and money spelling, not the address", () => {

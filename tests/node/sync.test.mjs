@@ -9,7 +9,6 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import {
-  initSync,
   TransactionSync,
   orderTransaction,
   refundTransaction,
@@ -18,10 +17,10 @@ import {
   planBackfill,
   exportCsv,
   payloadHash,
-} from "../../pkg/edgetax.js";
+} from "../../pkg/server/node.js";
 import { startFake } from "../fake-taxjar/server.mjs";
 
-initSync({ module: readFileSync(new URL("../../pkg/edgetax_bg.wasm", import.meta.url)) });
+// The server build's Node entry compiles its wasm at import: no init.
 
 const TOKEN = "sk_test_SECRET_8f3b2c1d";
 const DOCS = new URL("../../../shared/conformance/taxjar-docs/transactions/", import.meta.url);

@@ -24,13 +24,14 @@ function code(text) {
 }
 
 test("no .d.ts of the package uses `any`", () => {
-  const files = [
-    ...readdirSync(PKG).filter((f) => f.endsWith(".d.ts")),
-    ...readdirSync(join(PKG, "widget"))
+  const files = ["", "widget", "server", "worker"].flatMap((dir) =>
+    readdirSync(join(PKG, dir))
       .filter((f) => f.endsWith(".d.ts"))
-      .map((f) => join("widget", f)),
-  ];
-  assert.ok(files.includes("edgetax.d.ts") && files.includes("edgetax_bg.wasm.d.ts"), files.join(", "));
+      .map((f) => join(dir, f)),
+  );
+  for (const expected of ["edgetax.d.ts", "edgetax_bg.wasm.d.ts", "server/edgetax_server.d.ts", "worker/index.d.ts"]) {
+    assert.ok(files.includes(expected), `${expected} not in ${files.join(", ")}`);
+  }
   for (const file of files) {
     const lines = code(readFileSync(join(PKG, file), "utf8")).split("\n");
     const found = lines.filter((line) => /\bany\b/.test(line));

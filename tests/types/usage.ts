@@ -7,36 +7,42 @@
 import init, {
   allocate,
   applyTax,
-  authorizationHeader,
   cartKey,
-  customerRequest,
   Estimator,
-  exportCsv,
   offlineEstimate,
+  taxRequest,
+  validateCart,
+} from "../../pkg/edgetax.js";
+import type {
+  Cart,
+  EdgetaxError,
+  Estimate,
+  EstimatorOptions,
+  TaxRequestBody,
+  ValidationIssue,
+} from "../../pkg/edgetax.js";
+// The server build: everything above, plus the Worker, sync and legacy.
+import {
+  authorizationHeader,
+  customerRequest,
+  exportCsv,
   orderTransaction,
   payloadHash,
   planBackfill,
   refundTransaction,
   shouldSync,
-  taxRequest,
+  taxRequest as serverTaxRequest,
   TransactionSync,
-  validateCart,
   WorkerProxy,
-} from "../../pkg/edgetax.js";
+} from "../../pkg/server/edgetax_server.js";
 import type {
   BackfillDecision,
-  Cart,
   LegacyRequest,
-  Refund,
-  EdgetaxError,
-  Estimate,
-  EstimatorOptions,
   Order,
+  Refund,
   SyncResult,
-  TaxRequestBody,
-  ValidationIssue,
   WorkerRuntime,
-} from "../../pkg/edgetax.js";
+} from "../../pkg/server/edgetax_server.js";
 import { EdgetaxEstimateElement } from "../../pkg/widget/edgetax-estimate.js";
 
 export async function checkout(): Promise<string> {
@@ -111,7 +117,9 @@ export function reporting(order: Order, refund: Refund): void {
   const plan: BackfillDecision[] = planBackfill({ from: "2024-01-01", to: "2024-01-31" }, [
     { id: 1, created_at: "2024-01-05", synced_at: null },
   ]);
-  const legacy = taxRequest({ to_zip: "90002" }, { dialect: "legacy-standard" }) as LegacyRequest;
+  const legacy = serverTaxRequest({ to_zip: "90002" }, { dialect: "legacy-standard" }) as LegacyRequest;
+  // @ts-expect-error: the browser build speaks v2 only
+  taxRequest({ to_zip: "90002" }, { dialect: "legacy-standard" });
   const header: string = authorizationHeader("token", "legacy-enhanced");
   console.log(decision, hash, csv, plan[0].action, legacy.encoded, header);
   // @ts-expect-error: customers are exempt by TaxJar's types only ("marketplace" is an order exemption)

@@ -2,12 +2,23 @@
 // scripts: free ports (the inspector's too), optionally another build of the
 // package, and a close() that ends the whole process group.
 import { spawn } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "./wrangler-dev.mjs";
 
 export const WORKER_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * The build of `pkgDir` that has the WorkerProxy: `server/` of a package
+ * with two builds, or the one build of a package from before the split.
+ */
+export function serverBuild(pkgDir) {
+  const dir = resolve(pkgDir);
+  return existsSync(join(dir, "server", "edgetax_server.js"))
+    ? { js: join(dir, "server", "edgetax_server.js"), wasm: join(dir, "server", "edgetax_server_bg.wasm") }
+    : { js: join(dir, "edgetax.js"), wasm: join(dir, "edgetax_bg.wasm") };
+}
 
 /**
  * Starts `wrangler dev` and waits until it answers. With `pkgDir`, the
@@ -19,9 +30,10 @@ export async function startBenchDev(pkgDir = null) {
   if (pkgDir) {
     // A copy of the entry that imports the other build.
     entry = `scripts/.bench-entry-${process.pid}-${Date.now()}.tmp.js`;
+    const build = serverBuild(pkgDir);
     const source = readFileSync(join(WORKER_DIR, "scripts", "bench-entry.js"), "utf8")
-      .replace('"edgetax/edgetax_bg.wasm"', JSON.stringify(join(resolve(pkgDir), "edgetax_bg.wasm")))
-      .replace('from "edgetax"', `from ${JSON.stringify(join(resolve(pkgDir), "edgetax.js"))}`);
+      .replace('"edgetax/server/edgetax_server_bg.wasm"', JSON.stringify(build.wasm))
+      .replace('from "edgetax/server"', `from ${JSON.stringify(build.js)}`);
     writeFileSync(join(WORKER_DIR, entry), source);
   }
   const port = await freePort();

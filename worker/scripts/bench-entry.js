@@ -11,8 +11,8 @@
 // hit (one body text, answer cached), hit_new (new body texts of the cached
 // cart), js_baseline (read, JSON.parse, new Response), js_hit_io (the JS I/O
 // of a hit without the wasm), core_key (cartKey of the cart).
-import wasmModule from "edgetax/edgetax_bg.wasm";
-import { initSync, WorkerProxy, cartKey } from "edgetax";
+import wasmModule from "edgetax/server/edgetax_server_bg.wasm";
+import { initSync, WorkerProxy, cartKey } from "edgetax/server";
 
 initSync({ module: wasmModule });
 

@@ -16,7 +16,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { startBenchDev, WORKER_DIR } from "./bench-dev.mjs";
+import { serverBuild, startBenchDev, WORKER_DIR } from "./bench-dev.mjs";
 
 const PKG = join(WORKER_DIR, "node_modules", "edgetax");
 const arg = (name, fallback) => {
@@ -119,9 +119,9 @@ async function startWorkerd(pkgDir) {
 
 /** The same batches in Node's V8, CPU time from process.cpuUsage(): `round(r)` measures one run. */
 async function inNode(pkgDir) {
-  const url = pathToFileURL(`${resolve(pkgDir)}/`);
-  const { initSync, WorkerProxy } = await import(new URL("edgetax.js", url));
-  const bytes = readFileSync(new URL("edgetax_bg.wasm", url));
+  const build = serverBuild(pkgDir);
+  const { initSync, WorkerProxy } = await import(pathToFileURL(build.js));
+  const bytes = readFileSync(build.wasm);
   const cpu = async (fn) => {
     const start = process.cpuUsage();
     await fn();

@@ -3,7 +3,8 @@
 // did: under load, `wrangler dev`'s took 100-900 ms, and each request in
 // that window asked TaxJar again; see bench/load/).
 import { env } from "cloudflare:workers";
-import { cartKey, WorkerProxy } from "edgetax";
+import { cartKey } from "edgetax";
+import { WorkerProxy } from "edgetax/server";
 import { expect, it } from "vitest";
 import "../src/index.js"; // instantiates the wasm
 import { account, fakeRequests, freshCart, KEY, record, recordAnswer } from "./helpers.js";

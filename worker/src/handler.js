@@ -1,0 +1,53 @@
+// The Worker's handler, shipped as `edgetax/worker`: a user's Worker is a
+// wrangler.toml and `export { default } from "edgetax/worker";`.
+// Thin runtime glue: the proxy's logic is Rust (edgetax/server's
+// WorkerProxy). This file only hands it the env, the cache, KV, the sync
+// queue and ctx.waitUntil, and acks or retries queue messages as the Rust
+// side says. (scripts/package.mjs copies it to pkg/worker/index.js, with
+// the import below pointing inside the package.)
+import { WorkerProxy } from "edgetax/server";
+
+// One proxy per isolate. Keyed by env because the env object is the same for
+// every request of an isolate (tests pass their own env to try settings).
+const proxies = new WeakMap();
+
+function proxyFor(env) {
+  let proxy = proxies.get(env);
+  if (!proxy) {
+    proxy = new WorkerProxy(env);
+    proxies.set(env, proxy);
+  }
+  return proxy;
+}
+
+function runtime(env, ctx) {
+  return {
+    cache: caches.default,
+    waitUntil: (promise) => ctx.waitUntil(promise),
+    rateLimiter: env.RATE_LIMITER,
+    rates: env.RATES,
+    syncQueue: env.SYNC_QUEUE,
+    syncState: env.SYNC_STATE,
+  };
+}
+
+export default {
+  fetch(request, env, ctx) {
+    return proxyFor(env).handle(request, runtime(env, ctx));
+  },
+  // The cron trigger: keeps TaxJar's summary rates for backup estimates.
+  scheduled(controller, env, ctx) {
+    ctx.waitUntil(proxyFor(env).refreshRates(runtime(env, ctx)));
+  },
+  // The SYNC_QUEUE consumer: one message at a time, so a transaction and
+  // its record are never written by two calls of this isolate at once.
+  // After max_retries (wrangler.toml) a message goes to the dead-letter queue.
+  async queue(batch, env, ctx) {
+    const proxy = proxyFor(env);
+    for (const message of batch.messages) {
+      const delaySeconds = await proxy.syncMessage(message.body, message.attempts, runtime(env, ctx));
+      if (delaySeconds === undefined) message.ack();
+      else message.retry({ delaySeconds });
+    }
+  },
+};
