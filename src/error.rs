@@ -141,3 +141,76 @@ impl std::error::Error for Error {}
 
 /// Result with an edgetax [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// The error for an option nothing reads (a misspelling, say): an
+/// `invalid_value` on `field`, naming the closest of `known` when one is
+/// near enough to be what was meant.
+pub fn unknown_option(field: &str, name: &str, known: &[&str]) -> Error {
+    let message = match closest(name, known) {
+        Some(near) => format!("{field} is not an option: did you mean {near}?"),
+        None => format!("{field} is not an option (known: {})", known.join(", ")),
+    };
+    Error::field(Code::InvalidValue, field, message)
+}
+
+/// The name of `known` fewest edits away from `name` (letter case aside),
+/// if it is at most a third of the name's length away (and at least 2).
+pub fn closest<'a>(name: &str, known: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_ascii_lowercase();
+    let most = (name.chars().count() / 3).max(2);
+    let mut best: Option<(usize, &'a str)> = None;
+    for &candidate in known {
+        let distance = edits(&lower, &candidate.to_ascii_lowercase());
+        if distance <= most && best.map_or(true, |(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// Levenshtein distance: insertions, deletions and substitutions.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod option_name_tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_options_name_the_closest() {
+        let known = ["apiUrl", "ttlSeconds", "timeoutMs", "maxEntries"];
+        assert_eq!(closest("ttlSecond", &known), Some("ttlSeconds"));
+        assert_eq!(closest("apiURL", &known), Some("apiUrl"));
+        assert_eq!(closest("ttl_seconds", &known), Some("ttlSeconds"));
+        assert_eq!(closest("colour", &known), None);
+        let err = unknown_option("ttlSecond", "ttlSecond", &known);
+        assert_eq!(
+            (err.code, err.field.as_deref(), err.message.as_str()),
+            (
+                Code::InvalidValue,
+                Some("ttlSecond"),
+                "ttlSecond is not an option: did you mean ttlSeconds?"
+            )
+        );
+        let err = unknown_option("options.colour", "colour", &["plugin", "dialect"]);
+        assert_eq!(
+            err.message,
+            "options.colour is not an option (known: plugin, dialect)"
+        );
+        assert_eq!(edits("kitten", "sitting"), 3);
+    }
+}

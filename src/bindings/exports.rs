@@ -56,8 +56,13 @@ export type LegacyEnhancedResponse = never;
 
 /// The options argument of an export: its fields are named
 /// `options.<name>` in errors.
-fn options(value: Option<JsValue>) -> Result<Options, Error> {
-    Options::new(value.unwrap_or(JsValue::UNDEFINED), "options.", "options")
+fn options(value: Option<JsValue>, known: &[&str]) -> Result<Options, Error> {
+    Options::new(
+        value.unwrap_or(JsValue::UNDEFINED),
+        "options.",
+        "options",
+        known,
+    )
 }
 
 /// `options.status`: an HTTP status, 100 to 599.
@@ -123,7 +128,7 @@ pub fn tax_request_js(
         // Validated before the options are read, so cart errors come first
         // as they always have.
         let cart = ValidCart::new(&raw)?;
-        let options = self::options(options)?;
+        let options = self::options(options, &["plugin", "dialect"])?;
         #[cfg(feature = "legacy")]
         {
             let dialect = dialect_option(options.string("dialect")?.as_deref())?;
@@ -155,7 +160,7 @@ pub fn apply_tax_js(
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
         let cart = valid_cart(cart)?;
-        let options = self::options(options)?;
+        let options = self::options(options, &["dialect", "status", "warning"])?;
         #[cfg(feature = "legacy")]
         let dialect = dialect_option(options.string("dialect")?.as_deref())?;
         #[cfg(not(feature = "legacy"))]

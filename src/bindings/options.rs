@@ -8,7 +8,7 @@ use js_sys::{Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::{Code, Error};
+use crate::error::{unknown_option, Code, Error};
 
 /// `field` holds a value of the wrong type: "`field` must be `expected`",
 /// the wording of every option error.
@@ -29,8 +29,15 @@ pub struct Options {
 
 impl Options {
     /// `value` as options. Absent or null is no options; anything else but
-    /// an object is an `invalid_type` error naming `what`.
-    pub fn new(value: JsValue, prefix: &'static str, what: &str) -> Result<Options, Error> {
+    /// an object is an `invalid_type` error naming `what`, and an own key
+    /// that is not one of `known` is an `invalid_value` error naming it
+    /// (and the known option it is closest to).
+    pub fn new(
+        value: JsValue,
+        prefix: &'static str,
+        what: &str,
+        known: &[&str],
+    ) -> Result<Options, Error> {
         if !(value.is_undefined() || value.is_null() || value.is_object()) {
             return Err(Error::field(
                 Code::InvalidType,
@@ -38,7 +45,17 @@ impl Options {
                 format!("{what} must be an object"),
             ));
         }
-        Ok(Options { value, prefix })
+        let options = Options { value, prefix };
+        if options.value.is_object() {
+            let object: &js_sys::Object = options.value.unchecked_ref();
+            for key in js_sys::Object::keys(object).iter() {
+                let key = key.as_string().unwrap_or_default();
+                if !known.contains(&key.as_str()) {
+                    return Err(unknown_option(&options.field(&key), &key, known));
+                }
+            }
+        }
+        Ok(options)
     }
 
     /// How the option `name` is named in errors.

@@ -259,8 +259,9 @@ test("bad options are clear errors", () => {
   assert.throws(() => new Estimator({ apiUrl: "http://x", ttlSeconds: "60" }), { code: "invalid_type", field: "ttlSeconds" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", ttlSeconds: -1 }), { code: "invalid_value", field: "ttlSeconds" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", offline: "yes" }), { code: "invalid_type", field: "offline", message: "offline must be true or false" });
-  // Absent and null are the defaults; options the Estimator does not know are ignored.
-  assert.ok(new Estimator({ apiUrl: "http://x", ttlSeconds: null, storage: undefined, colour: "red" }));
+  // Absent and null are the defaults; an option the Estimator does not know is an error naming it.
+  assert.ok(new Estimator({ apiUrl: "http://x", ttlSeconds: null, storage: undefined }));
+  assert.throws(() => new Estimator({ apiUrl: "http://x", colour: "red" }), { code: "invalid_value", field: "colour" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", storage: "local" }), { code: "invalid_value", field: "storage" });
   assert.throws(() => new Estimator({ apiUrl: "http://x", onLog: "yes" }), { code: "invalid_type", field: "onLog" });
 });

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import init, {
+  Estimator,
   allocate,
   validateCart,
   taxRequest,
@@ -182,4 +183,22 @@ test("the release .wasm is the optimized one (no debug sections, under 1 MB)", (
   const bytes = readFileSync(wasmUrl);
   assert.ok(bytes.length < 1024 * 1024, `pkg/edgetax_bg.wasm is ${bytes.length} bytes`);
   assert.equal(bytes.includes(Buffer.from(".debug_info")), false);
+});
+
+test("a misspelt option is an invalid_value error naming it and the closest known one", () => {
+  const named = (field, message) => ({ code: "invalid_value", field, message });
+  assert.throws(() => new Estimator({ apiUrl: "https://tax.example", ttlSecond: 60 }),
+    named("ttlSecond", "ttlSecond is not an option: did you mean ttlSeconds?"));
+  assert.throws(() => new Estimator({ apiURL: "https://tax.example" }),
+    named("apiURL", "apiURL is not an option: did you mean apiUrl?"));
+  const cart = { to_country: "US", to_zip: "90002", to_state: "CA", amount: "10" };
+  assert.throws(() => taxRequest(cart, { plugn: "shop" }), named("options.plugn", "options.plugn is not an option: did you mean plugin?"));
+  assert.throws(() => applyTax(cart, "{}", { colour: 1 }),
+    named("options.colour", "options.colour is not an option (known: dialect, status, warning)"));
+  assert.throws(() => new server.TransactionSync({ apiUrl: "https://api.taxjar.com", apiKey: "k", refundSufix: "-r" }),
+    named("refundSufix", "refundSufix is not an option: did you mean refundSuffix?"));
+  // Every documented option is still accepted.
+  const all = { apiUrl: "https://tax.example", apiKey: "k", ttlSeconds: 1, maxEntries: 2, timeoutMs: 3, nexusRegions: "fetch",
+    defaults: {}, plugin: "p", storage: "none", offline: false, onLog: () => {}, now: () => 0 };
+  assert.equal(typeof new Estimator(all).estimate, "function");
 });

@@ -26,6 +26,22 @@ fn at_least_zero(value: Option<f64>, default: f64, field: &str) -> Result<f64, E
     }
 }
 
+/// Every option of `new Estimator(options)`.
+const KNOWN: [&str; 12] = [
+    "apiUrl",
+    "apiKey",
+    "ttlSeconds",
+    "maxEntries",
+    "timeoutMs",
+    "nexusRegions",
+    "defaults",
+    "plugin",
+    "storage",
+    "offline",
+    "onLog",
+    "now",
+];
+
 impl Estimator {
     pub(super) fn build(options: JsValue) -> Result<Estimator, Error> {
         if !options.is_object() {
@@ -34,7 +50,7 @@ impl Estimator {
                 "Estimator options must be an object",
             ));
         }
-        let options = Options::new(options, "", "Estimator options")?;
+        let options = Options::new(options, "", "Estimator options", &KNOWN)?;
         let defaults = match options.value("defaults") {
             None => None,
             Some(defaults) => Some(cart_from_js(defaults).map_err(|e| Error {

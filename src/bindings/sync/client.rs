@@ -88,7 +88,21 @@ impl TransactionSync {
                 "TransactionSync options must be an object",
             ));
         }
-        let options = Options::new(options, "", "TransactionSync options")?;
+        let options = Options::new(
+            options,
+            "",
+            "TransactionSync options",
+            &[
+                "apiUrl",
+                "apiKey",
+                "timeoutMs",
+                "plugin",
+                "refundSuffix",
+                "settings",
+                "onLog",
+                "now",
+            ],
+        )?;
         let on_log = options.function("onLog")?;
         let now = options.function("now")?;
         let required = |v: Option<String>, name: &str| {
