@@ -21,6 +21,25 @@ pub fn tax_request(cart: &ValidCart, options: &RequestOptions) -> TaxRequest {
     body(cart, options, line_items)
 }
 
+/// The body the `Estimator` posts to its `apiUrl`: [`tax_request`] and, for
+/// a cart with a customer context, its token as `customer_context`, for
+/// the Worker to verify. (TaxJar ignores the field; the Worker never
+/// forwards it.)
+pub fn estimator_body(cart: &ValidCart, options: &RequestOptions) -> String {
+    #[derive(serde::Serialize)]
+    struct WithContext<'a> {
+        #[serde(flatten)]
+        request: TaxRequest,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        customer_context: Option<&'a str>,
+    }
+    let body = WithContext {
+        request: tax_request(cart, options),
+        customer_context: cart.context.as_ref().map(|c| c.token.as_str()),
+    };
+    serde_json::to_string(&body).unwrap_or_default()
+}
+
 /// [`tax_request`] with its lines in order of id: the canonical form the
 /// cart key digests.
 pub(crate) fn sorted_tax_request(cart: &ValidCart) -> TaxRequest {

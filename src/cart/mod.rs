@@ -4,7 +4,7 @@
 //! [`crate::validate`] can report every bad value with its field path; the
 //! checked, normalized form is [`crate::validate::ValidCart`].
 
-mod read;
+pub(crate) mod read;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,9 @@ pub struct Cart {
     pub exemption_type: Option<String>,
     /// The seller's nexus addresses, if given per order.
     pub nexus_addresses: Option<Vec<NexusAddress>>,
+    /// A signed customer context (`cc1.…`, see [`crate::context`]) made by
+    /// the merchant's server. Never sent on to TaxJar.
+    pub customer_context: Option<String>,
     /// The items.
     pub line_items: Option<Vec<LineItem>>,
 }
@@ -146,6 +149,7 @@ impl Cart {
             customer_id,
             exemption_type,
             nexus_addresses,
+            customer_context,
             line_items
         );
         self
