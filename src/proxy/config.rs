@@ -3,7 +3,8 @@
 //! Every var is optional; the defaults are those of `worker/wrangler.toml`.
 //! A malformed number or flag is a configuration error (the Worker then
 //! answers 503 naming the var), never a silent fallback. Secret values
-//! (`TAXJAR_API_TOKEN`, `PROXY_KEYS`) never appear in an error.
+//! (`TAXJAR_API_TOKEN`, `PROXY_KEYS`, `CUSTOMER_CONTEXT_SECRET`) never
+//! appear in an error.
 
 use sha2::{Digest, Sha256};
 
@@ -19,7 +20,7 @@ pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
 pub const DEFAULT_RATE_LIMIT: u32 = 120;
 
 /// The names of every var the Worker reads, in the order they are checked.
-pub const VARS: [&str; 14] = [
+pub const VARS: [&str; 15] = [
     "TAXJAR_API_URL",
     "TAXJAR_API_TOKEN",
     "PROXY_KEYS",
@@ -34,6 +35,7 @@ pub const VARS: [&str; 14] = [
     "OFFLINE_FOR_SERVERS",
     "LEGACY_ROUTES",
     "REPORTING_ENABLED",
+    "CUSTOMER_CONTEXT_SECRET",
 ];
 
 /// A proxy key as the Worker keeps it: only its SHA-256, so a key is never
@@ -105,6 +107,10 @@ pub struct Config {
     /// `false` answers the transaction, customer and `/sync/*` routes with
     /// 503 (the guide's reporting toggle).
     pub reporting_enabled: bool,
+    /// The secret customer contexts are signed with (see
+    /// [`crate::context`]); `None` when unset or blank, and then a cart
+    /// with a `customer_context` is refused.
+    pub customer_context_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -124,6 +130,7 @@ impl Default for Config {
             offline_for_servers: false,
             legacy_routes: false,
             reporting_enabled: true,
+            customer_context_secret: None,
         }
     }
 }
@@ -186,6 +193,7 @@ impl Config {
             offline_for_servers: flag(get("OFFLINE_FOR_SERVERS"), "OFFLINE_FOR_SERVERS", false)?,
             legacy_routes: flag(get("LEGACY_ROUTES"), "LEGACY_ROUTES", false)?,
             reporting_enabled: flag(get("REPORTING_ENABLED"), "REPORTING_ENABLED", true)?,
+            customer_context_secret: context_secret(get("CUSTOMER_CONTEXT_SECRET"))?,
         })
     }
 
@@ -201,6 +209,19 @@ impl Config {
 }
 
 /// Items separated by commas or whitespace, blanks dropped.
+/// `CUSTOMER_CONTEXT_SECRET`: at least as long as `customerContext`
+/// demands, so a short (guessable) secret is a configuration error, not a
+/// forgeable signature. The error never holds the value.
+fn context_secret(value: Option<String>) -> Result<Option<String>, String> {
+    let min = crate::context::MIN_SECRET_CHARS;
+    match value {
+        Some(s) if s.chars().count() < min => Err(format!(
+            "CUSTOMER_CONTEXT_SECRET must be at least {min} characters"
+        )),
+        other => Ok(other),
+    }
+}
+
 fn list(value: Option<String>) -> Vec<String> {
     value
         .unwrap_or_default()
@@ -322,5 +343,15 @@ mod tests {
             "TAXJAR_API_URL must be an http(s) URL without query or credentials, got \"ftp://x\""
         );
         assert!(one("TAXJAR_API_URL", "https://u:p@x").is_err());
+        assert_eq!(d.customer_context_secret, None);
+        let secret = "context-secret-0123456789abcdef-xyz";
+        let set = one("CUSTOMER_CONTEXT_SECRET", secret).unwrap();
+        assert_eq!(set.customer_context_secret.as_deref(), Some(secret));
+        let err = one("CUSTOMER_CONTEXT_SECRET", "short-secret").unwrap_err();
+        assert_eq!(
+            err,
+            "CUSTOMER_CONTEXT_SECRET must be at least 32 characters"
+        );
+        assert!(!err.contains("short-secret"));
     }
 }
