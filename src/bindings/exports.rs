@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{cart_from_js, from_js, js_result, to_js};
 use super::legacy::{body_text, dialect_option};
 use super::options::Options;
+use crate::context::valid_unverified;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
 use crate::key::cart_key;
@@ -37,8 +38,10 @@ fn status_option(options: &Options) -> Result<Option<u16>, Error> {
     }
 }
 
+/// A cart with its `customer_context` applied unverified, as the
+/// `Estimator` reads it (same request, same key).
 fn valid_cart(cart: JsValue) -> Result<ValidCart, Error> {
-    ValidCart::new(&cart_from_js(cart)?)
+    valid_unverified(cart_from_js(cart)?)
 }
 
 /// Every problem with a cart as `{ code, field, message }`; empty when valid.
@@ -86,7 +89,7 @@ pub fn tax_request_js(
         let raw = cart_from_js(cart)?;
         // Validated before the options are read, so cart errors come first
         // as they always have.
-        let cart = ValidCart::new(&raw)?;
+        let cart = valid_unverified(raw.clone())?;
         let options = self::options(options)?;
         let dialect = dialect_option(options.string("dialect")?.as_deref())?;
         if dialect.is_legacy() {

@@ -2,6 +2,7 @@
 //! and the core; no tax logic lives in this folder.
 
 pub mod allocate;
+pub mod context;
 pub mod convert;
 pub mod estimator;
 pub mod exports;

@@ -1,0 +1,92 @@
+//! `customerContext`: signs a customer context on the merchant's server.
+//! Server-only (it needs the secret); in its own file so a later browser
+//! build can leave it out. The decisions are the core's
+//! ([`crate::context`]); this file reads the arguments and the clock.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{js_result, json_text};
+use super::options::Options;
+use crate::context::create;
+use crate::error::{Code, Error};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** A region where a customer's exemption applies (a state is required for US and CA). */
+export interface ExemptRegion {
+  country: string;
+  state?: string;
+}
+
+/** What the merchant's server signs about the shopper with `customerContext`. */
+export interface CustomerContextFields {
+  customer_id: string | number;
+  /** `non_exempt` for a customer without an exemption. */
+  exemption_type: ExemptionType;
+  /** Where the exemption applies; everywhere when absent. */
+  exempt_regions?: ExemptRegion[];
+  /** The seller's nexus addresses for this customer's orders. */
+  nexus_addresses?: NexusAddress[];
+}
+
+/** Options of `customerContext`. */
+export interface CustomerContextOptions {
+  /** The Worker's CUSTOMER_CONTEXT_SECRET: at least 32 characters. */
+  secret: string;
+  /** Lifetime in seconds, 1 to 604800; default 3600. */
+  ttlSeconds?: number;
+}
+"#;
+
+/// The options `customerContext` knows.
+const OPTIONS: [&str; 2] = ["secret", "ttlSeconds"];
+
+/// A signed customer context for the cart's `customer_context`:
+/// `{ customer_id, exemption_type, exempt_regions?, nexus_addresses? }`
+/// signed with `options.secret`, valid `options.ttlSeconds` (default 3600).
+#[wasm_bindgen(js_name = customerContext)]
+pub fn customer_context(
+    #[wasm_bindgen(unchecked_param_type = "CustomerContextFields")] fields: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CustomerContextOptions")] options: JsValue,
+) -> Result<String, JsValue> {
+    js_result((|| {
+        if !fields.is_object() {
+            return Err(Error::new(
+                Code::InvalidType,
+                "the customer context must be an object",
+            ));
+        }
+        let value: serde_json::Value = serde_json::from_str(&json_text(&fields, "context")?)
+            .map_err(|e| Error::new(Code::InvalidType, format!("the customer context: {e}")))?;
+        if !options.is_object() {
+            // The secret is required, so the options are too.
+            return Err(Error::field(
+                Code::InvalidValue,
+                "options.secret",
+                "options.secret is required",
+            ));
+        }
+        if let Some(name) = unknown_option(&options) {
+            let field = format!("options.{name}");
+            let message =
+                format!("{field} is not an option of customerContext (secret, ttlSeconds)");
+            return Err(Error::field(Code::InvalidValue, field, message));
+        }
+        let options = Options::new(options, "options.", "options")?;
+        let secret = options.string("secret")?;
+        let ttl = options.number("ttlSeconds")?;
+        let now = (js_sys::Date::now() / 1000.0) as u64;
+        create(&value, secret.as_deref(), ttl, now)
+    })())
+}
+
+/// The first own key of `options` that is not an option.
+fn unknown_option(options: &JsValue) -> Option<String> {
+    let object: &Object = options.unchecked_ref();
+    Object::keys(object)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .find(|k| !OPTIONS.contains(&k.as_str()))
+        .filter(|k| Reflect::has(options, &JsValue::from_str(k)).unwrap_or(false))
+}
