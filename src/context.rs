@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 use sha2::Sha256;
 
 use crate::cart::read::{id_field, nexus_addresses, text_field};
-use crate::cart::{Cart, NexusAddress};
+use crate::cart::{parse_json, Cart, NexusAddress};
 use crate::error::{Code, Error, Result};
 use crate::validate::{check_nexus_addresses, check_region, ExemptionType};
 
@@ -53,40 +53,53 @@ pub struct ExemptRegion {
 }
 
 /// What a token says about the customer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomerContext {
     /// The TaxJar customer id.
     pub customer_id: String,
     /// The customer's exemption (`non_exempt` for none).
-    #[serde(serialize_with = "exemption_text")]
     pub exemption_type: ExemptionType,
     /// Where the exemption applies; empty means everywhere.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exempt_regions: Vec<ExemptRegion>,
     /// The seller's nexus addresses for this customer's orders; empty means
     /// none (the account's own nexus applies).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nexus_addresses: Vec<NexusAddress>,
     /// Expiry, in unix seconds: the token is refused once `now > exp`.
     pub exp: u64,
 }
 
-fn exemption_text<S: serde::Serializer>(
-    t: &ExemptionType,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    s.serialize_str(t.as_str())
+/// The payload as written: the fields in a fixed order, empty lists left
+/// out, `exp` last (and left out of the canonical form). One serializer
+/// for both keeps the wasm small.
+#[derive(Serialize)]
+struct Written<'a> {
+    customer_id: &'a str,
+    exemption_type: &'static str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    exempt_regions: &'a [ExemptRegion],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    nexus_addresses: &'a [NexusAddress],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exp: Option<u64>,
 }
 
 /// A context as applied to a cart: the token, forwarded to the Worker, and
 /// the payload's canonical JSON without `exp`, which cart keys digest (so
 /// two customers never share an answer, and a re-signed token does).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Applied {
     /// The token as the cart carried it.
     pub token: String,
     /// [`CustomerContext::canonical`].
     pub canonical: String,
+}
+
+/// By hand: `ValidCart`'s `Debug` reaches the wasm, and a derived one here
+/// pulled in the struct builders. The payload says what it is.
+impl std::fmt::Debug for Applied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Applied({})", self.canonical)
+    }
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> Error {
@@ -122,19 +135,26 @@ impl CustomerContext {
         })
     }
 
+    fn written(&self, exp: Option<u64>) -> String {
+        let written = Written {
+            customer_id: &self.customer_id,
+            exemption_type: self.exemption_type.as_str(),
+            exempt_regions: &self.exempt_regions,
+            nexus_addresses: &self.nexus_addresses,
+            exp,
+        };
+        serde_json::to_string(&written).unwrap_or_default()
+    }
+
     /// The payload JSON, as signed.
     pub fn payload_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        self.written(Some(self.exp))
     }
 
     /// The payload JSON without `exp`: what the context says, whenever it
     /// was signed.
     pub fn canonical(&self) -> String {
-        let mut value = serde_json::to_value(self).unwrap_or_default();
-        if let Value::Object(map) = &mut value {
-            map.remove("exp");
-        }
-        value.to_string()
+        self.written(None)
     }
 
     /// The token for this context, signed with `secret`.
@@ -189,8 +209,10 @@ impl CustomerContext {
                 return Err(differs("nexus_addresses"));
             }
         }
-        let country = trimmed(&cart.to_country).map_or_else(|| "US".to_owned(), str::to_uppercase);
-        let state = trimmed(&cart.to_state).map(str::to_uppercase);
+        let country =
+            trimmed(&cart.to_country).map_or_else(|| "US".to_owned(), str::to_ascii_uppercase);
+        // ASCII only: codes are ASCII, and Unicode case tables cost the wasm kilobytes.
+        let state = trimmed(&cart.to_state).map(str::to_ascii_uppercase);
         cart.customer_id = Some(self.customer_id.clone());
         cart.exemption_type = self
             .exempt_at(&country, state.as_deref())
@@ -304,8 +326,12 @@ fn regions(object: &Map<String, Value>) -> Result<Vec<ExemptRegion>> {
 }
 
 fn mac(secret: &str, signed: &str) -> HmacSha256 {
-    // HMAC takes keys of any length; this never fails.
-    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+    let mut mac = match HmacSha256::new_from_slice(secret.as_bytes()) {
+        Ok(mac) => mac,
+        // HMAC takes keys of any length. (No `expect`: formatting the
+        // error would put Debug code in the wasm.)
+        Err(_) => unreachable!(),
+    };
     mac.update(signed.as_bytes());
     mac
 }
@@ -374,8 +400,10 @@ fn payload(encoded: &str) -> Result<CustomerContext> {
     let bytes = URL_SAFE_NO_PAD
         .decode(encoded)
         .map_err(|_| bad_token("has a payload that is not base64url"))?;
-    let value: Value =
-        serde_json::from_slice(&bytes).map_err(|_| bad_token("has a payload that is not JSON"))?;
+    let value = String::from_utf8(bytes)
+        .ok()
+        .and_then(|text| parse_json(&text).ok())
+        .ok_or_else(|| bad_token("has a payload that is not JSON"))?;
     CustomerContext::from_payload(&value)
 }
 

@@ -8,13 +8,14 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{js_result, json_text};
 use super::options::Options;
+use crate::cart::parse_json;
 use crate::context::create;
 use crate::error::{Code, Error};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
-/** A region where a customer's exemption applies (a state is required for US and CA). */
-export interface ExemptRegion {
+/** Where a context's exemption applies: a country, and a state (required for US and CA). */
+export interface CustomerContextRegion {
   country: string;
   state?: string;
 }
@@ -25,7 +26,7 @@ export interface CustomerContextFields {
   /** `non_exempt` for a customer without an exemption. */
   exemption_type: ExemptionType;
   /** Where the exemption applies; everywhere when absent. */
-  exempt_regions?: ExemptRegion[];
+  exempt_regions?: CustomerContextRegion[];
   /** The seller's nexus addresses for this customer's orders. */
   nexus_addresses?: NexusAddress[];
 }
@@ -57,7 +58,7 @@ pub fn customer_context(
                 "the customer context must be an object",
             ));
         }
-        let value: serde_json::Value = serde_json::from_str(&json_text(&fields, "context")?)
+        let value = parse_json(&json_text(&fields, "context")?)
             .map_err(|e| Error::new(Code::InvalidType, format!("the customer context: {e}")))?;
         if !options.is_object() {
             // The secret is required, so the options are too.
