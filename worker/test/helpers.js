@@ -9,11 +9,13 @@ export const ORIGIN = "https://shop.example";
 export const KEY = "pk_test_1";
 /**
  * Secrets that must never leave the Worker in an answer or a log line: the
- * configured token and proxy keys, and the wrong token one test configures.
+ * configured token, proxy keys and customer-context secret, and the wrong
+ * token one test configures.
  */
 export const SECRETS = [
   env.TAXJAR_API_TOKEN,
   ...env.PROXY_KEYS.split(",").map((key) => key.trim()),
+  env.CUSTOMER_CONTEXT_SECRET,
   "wrong-token-xyz",
 ];
 
