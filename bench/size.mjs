@@ -24,7 +24,10 @@ const BUDGET = 80 * 1024; // issue #9: gzip -9, everything included
 // grow unnoticed. Session 4 left the .wasm at 307,522 bytes gzip -9; the
 // ceiling leaves room for fixes, not for features. Raise it only in a
 // commit that says why, and lower it whenever the size drops.
-const CEILING = 310_000;
+// Raised from 310,000 for signed customer contexts (issue #16, hole 3):
+// HMAC-SHA256, base64url (the base64 crate, ~2.5 KB gzip of it), token
+// reading and checks, customerContext: 320,415 bytes gzip -9 with them.
+const CEILING = 323_000;
 
 const gzip9 = (bytes) => execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 28 }).length;
 const brotli = (bytes) =>
