@@ -142,7 +142,20 @@ function resolveStatic(pathname) {
   return null;
 }
 
-function startStatic({ port, config }) {
+/**
+ * The demo's server side of a signed customer context (issue #16): the
+ * "tax-exempt customer" switch asks /demo-customer-context.json, which signs
+ * a wholesale customer with the Worker's CUSTOMER_CONTEXT_SECRET, as a
+ * store's server would for a logged-in exempt customer.
+ */
+async function contextSigner(secret) {
+  // The server build signs (customerContext is edgetax/server's); its Node
+  // entry compiles the wasm at import.
+  const pkg = await import(new URL("../pkg/server/node.js", import.meta.url));
+  return () => pkg.customerContext({ customer_id: "demo-wholesale", exemption_type: "wholesale" }, { secret, ttlSeconds: 3600 });
+}
+
+function startStatic({ port, config, signContext }) {
   const server = http.createServer((req, res) => {
     const send = (status, body, type = "text/plain; charset=utf-8") => {
       res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" });
@@ -155,6 +168,9 @@ function startStatic({ port, config }) {
     const { pathname } = new URL(req.url, "http://localhost");
     if (pathname === "/demo-config.json") {
       return send(200, JSON.stringify(config()), MIME[".json"]);
+    }
+    if (pathname === "/demo-customer-context.json") {
+      return send(200, JSON.stringify({ customer_context: signContext() }), MIME[".json"]);
     }
     let file = resolveStatic(pathname);
     if (!file) return send(404, "Not Found\n");
@@ -243,7 +259,7 @@ export async function startDemo(options = {}) {
   if (!SOURCES[mode]) throw new Error(`unknown mode "${mode}" (fake, taxjar or offline)`);
   const useFake = mode === "fake";
   if (!existsSync(join(PKG, "edgetax.js")) || !existsSync(join(PKG, "edgetax_bg.wasm"))) {
-    throw new Error("pkg/ is not built: run `make build` (wasm-pack build --target web --release --out-name edgetax) first");
+    throw new Error("pkg/ is not built: run `make build` first");
   }
   if (!existsSync(WRANGLER)) {
     throw new Error("wrangler is not installed: run `cd worker && npm ci` first");
@@ -283,7 +299,9 @@ export async function startDemo(options = {}) {
 
     let siteUrl = null;
     const config = () => ({ apiUrl, mode, sandbox: useFake, source: SOURCES[mode] });
-    const site = await startStatic({ port, config });
+    // A fresh secret per run: the demo's server and its Worker share it.
+    const contextSecret = randomBytes(32).toString("hex");
+    const site = await startStatic({ port, config, signContext: await contextSigner(contextSecret) });
     cleanups.push(() => site.close());
     siteUrl = `http://${HOST}:${site.port}`;
 
@@ -293,6 +311,7 @@ export async function startDemo(options = {}) {
     const origins = [siteUrl, `http://localhost:${site.port}`];
     const vars = {
       ALLOWED_ORIGINS: origins.join(","),
+      CUSTOMER_CONTEXT_SECRET: contextSecret,
       ...(useFake ? { TAXJAR_API_URL: fake.url, TAXJAR_API_TOKEN: fakeToken } : {}),
       // Offline: an empty token overrides one in worker/.dev.vars.
       ...(mode === "offline" ? { TAXJAR_API_TOKEN: "" } : {}),

@@ -20,24 +20,38 @@ const KEY_VERSION: &str = "et1";
 
 /// The memo key of a valid cart: `et1_` and 32 hex digits (128 bits).
 /// Computed once per cart and kept on it (the estimate carries it too).
+/// A cart with a customer context digests the context's payload as well
+/// (not its signature or expiry), so two customers never share a key.
 pub fn cart_key(cart: &ValidCart) -> String {
     cart.derived
         .key
-        .get_or_init(|| digest_key(sorted_tax_request(cart)))
+        .get_or_init(|| digest_key(sorted_tax_request(cart), context_of(cart)))
         .clone()
 }
 
 /// The memo key of a built request (its `plugin` is ignored).
 pub fn request_key(request: &TaxRequest) -> String {
+    request_key_with(request, None)
+}
+
+/// [`request_key`] of a request made for a cart with the customer context
+/// whose [`crate::context::Applied::canonical`] is `context`: equal to the
+/// cart's [`cart_key`].
+pub fn request_key_with(request: &TaxRequest, context: Option<&str>) -> String {
     let mut canonical = request.clone();
     if let Some(lines) = canonical.line_items.take() {
         canonical.line_items = Some(sorted_by_id(lines));
     }
-    digest_key(canonical)
+    digest_key(canonical, context)
 }
 
-/// The key of a request whose lines are in order of id.
-fn digest_key(mut canonical: TaxRequest) -> String {
+fn context_of(cart: &ValidCart) -> Option<&str> {
+    cart.context.as_ref().map(|c| c.canonical.as_str())
+}
+
+/// The key of a request whose lines are in order of id, and of the
+/// context's canonical payload, if any.
+fn digest_key(mut canonical: TaxRequest, context: Option<&str>) -> String {
     canonical.plugin = None;
     if let Some(nexus) = canonical.nexus_addresses.as_mut() {
         let keys: Vec<String> = nexus
@@ -48,7 +62,14 @@ fn digest_key(mut canonical: TaxRequest) -> String {
         *nexus = permuted(std::mem::take(nexus), &order);
     }
     let text = serde_json::to_vec(&canonical).unwrap_or_default();
-    let digest = Sha256::digest(&text);
+    let mut hasher = Sha256::new();
+    hasher.update(&text);
+    if let Some(context) = context {
+        // After the request's JSON, which never holds a newline.
+        hasher.update(b"\ncc1:");
+        hasher.update(context.as_bytes());
+    }
+    let digest = hasher.finalize();
     let mut key = String::with_capacity(KEY_VERSION.len() + 33);
     key.push_str(KEY_VERSION);
     key.push('_');

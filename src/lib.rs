@@ -14,13 +14,14 @@
 //! | estimate | [`estimate`] | the `Estimate` handed back to callers |
 //!
 //! Around the pipeline: [`estimator`] (memo, nexus gate, for the browser
-//! `Estimator`), [`proxy`] (the Worker's decisions) and [`offline`]
+//! `Estimator`), [`context`] (signed customer contexts), [`proxy`] (the Worker's decisions) and [`offline`]
 //! (backup estimates from summarized rates). [`money`] and [`error`] serve
 //! them all; [`redact`] keeps secrets out of everything the Worker
 //! sends or logs. Everything here is plain Rust;
 //! the JS conversion lives in `bindings` alone.
 
 pub mod cart;
+pub mod context;
 pub mod error;
 pub mod estimate;
 pub mod estimator;

@@ -6,6 +6,7 @@
 use edgetax::key::cart_key;
 use edgetax::proxy::cache;
 use edgetax::proxy::config::Config;
+use edgetax::proxy::context::Gate;
 use edgetax::proxy::flow::{self, Admitted, Front, Head};
 use edgetax::proxy::log::{CacheStatus, LogEntry};
 use edgetax::proxy::ratelimit::TokenBuckets;
@@ -295,7 +296,7 @@ fn front_checks_in_order() {
 fn tax_bodies_are_validated_and_rebuilt() {
     let c = config();
     let a = admitted(front(&c, "POST", "/v2/taxes", browser));
-    let p = flow::prepare(&c, &a, CART.as_bytes()).unwrap();
+    let p = flow::prepare(&c, &a, CART.as_bytes(), 0).unwrap();
     let up = &p.upstream;
     assert_eq!(
         (up.method.as_str(), up.url.as_str()),
@@ -318,7 +319,9 @@ fn tax_bodies_are_validated_and_rebuilt() {
         r#""line_items":[{"id":"1","quantity":1,"unit_price":15,"discount":0}],"plugin":"edgetax"}"#
     );
     assert_eq!(up.body.as_deref(), Some(sent));
-    let key = body::taxes(CART.as_bytes(), None).unwrap().key;
+    let key = body::taxes(CART.as_bytes(), None, &Gate::server())
+        .unwrap()
+        .key;
     let valid = ValidCart::new(&Cart::from_json(CART).unwrap()).unwrap();
     assert_eq!(key, cart_key(&valid), "the cache key is the cart's cartKey");
     let url = format!(
@@ -330,12 +333,12 @@ fn tax_bodies_are_validated_and_rebuilt() {
     let respelled = r#"{"line_items":[{"unit_price":"15.00","id":"1","description":"x"}],
         "to_state":"ca","shipping":"1.50","to_zip":"90002"}"#;
     assert_eq!(
-        flow::prepare(&c, &a, respelled.as_bytes())
+        flow::prepare(&c, &a, respelled.as_bytes(), 0)
             .unwrap()
             .cache_url,
         p.cache_url
     );
-    let refused = |bytes: &[u8]| body_json(&flow::prepare(&c, &a, bytes).unwrap_err());
+    let refused = |bytes: &[u8]| body_json(&flow::prepare(&c, &a, bytes, 0).unwrap_err());
     let bad = refused(br#"{"to_zip":"9000","to_state":"CA","amount":1}"#);
     assert_eq!(bad["status"], 400);
     assert_eq!(
@@ -361,7 +364,7 @@ fn tax_bodies_are_validated_and_rebuilt() {
         "status": 400, "code": "too_many_line_items", "field": "line_items"});
     assert_eq!(refused(big.as_bytes()), expected);
     let huge = vec![b' '; 65537];
-    let too_large = flow::prepare(&c, &a, &huge).unwrap_err();
+    let too_large = flow::prepare(&c, &a, &huge, 0).unwrap_err();
     assert_eq!(
         tj(&too_large),
         "413 Payload Too Large: the body is larger than 64 KiB"
@@ -382,7 +385,7 @@ fn documented_requests_go_out_as_documented() {
         let text = std::fs::read_to_string(format!("{dir}/{name}.json")).unwrap();
         let scenario: Value = serde_json::from_str(&text).unwrap();
         let request = scenario["request"].to_string();
-        let built = body::taxes(request.as_bytes(), Some("edgetax")).unwrap();
+        let built = body::taxes(request.as_bytes(), Some("edgetax"), &Gate::server()).unwrap();
         let sent: Value = serde_json::from_str(&built.json).unwrap();
         let mut expected = scenario["request"].clone();
         expected["plugin"] = json!("edgetax");
@@ -397,7 +400,7 @@ fn other_bodies_and_lookups() {
         ..config()
     };
     let a = admitted(front(&c, "PUT", "/v2/customers/c%201", server));
-    let p = flow::prepare(&c, &a, br#"{"customer_id":"c 1"}"#).unwrap();
+    let p = flow::prepare(&c, &a, br#"{"customer_id":"c 1"}"#, 0).unwrap();
     assert_eq!(p.upstream.url, "http://127.0.0.1:9999/v2/customers/c%201");
     assert_eq!(p.upstream.body.as_deref(), Some(r#"{"customer_id":"c 1"}"#));
     assert_eq!(
@@ -405,7 +408,7 @@ fn other_bodies_and_lookups() {
         (None, 3),
         "no Referer without STORE_URL"
     );
-    let not_object = flow::prepare(&c, &a, b"[1]").unwrap_err();
+    let not_object = flow::prepare(&c, &a, b"[1]", 0).unwrap_err();
     assert_eq!(
         body_json(&not_object)["detail"],
         "the body must be a JSON object"
@@ -416,7 +419,7 @@ fn other_bodies_and_lookups() {
         "/v2/validation?vat=FR40303265045&x=1",
         server,
     ));
-    let p = flow::prepare(&c, &a, b"").unwrap();
+    let p = flow::prepare(&c, &a, b"", 0).unwrap();
     let query = "/v2/validation?vat=FR40303265045";
     assert_eq!(p.upstream.url, format!("http://127.0.0.1:9999{query}"));
     let names: Vec<&str> = p.upstream.headers.iter().map(|(n, _)| n.as_str()).collect();

@@ -17,6 +17,7 @@ export default defineConfig({
           STORE_URL: "https://shop.example",
           UPSTREAM_TIMEOUT_MS: "300",
           RATE_LIMIT: "1000",
+          CUSTOMER_CONTEXT_SECRET: "ctx-secret-for-workerd-tests-0123456789",
         },
         // A Rate Limiting binding for the test that swaps it in as RATE_LIMITER.
         ratelimits: { TEST_LIMITER: { simple: { limit: 2, period: 60 } } },

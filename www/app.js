@@ -81,6 +81,8 @@ const state = {
   code: null,
   shipping: "standard",
   exempt: false,
+  /** The signed customer context of the exempt customer, from the demo's server. */
+  context: null,
   address: { country: "US", state: "CA", zip: "90002", city: "Los Angeles", street: "1335 E 103rd St" },
 };
 
@@ -124,7 +126,9 @@ function buildCart() {
   if (a.city.trim()) cart.to_city = a.city.trim();
   if (a.street.trim()) cart.to_street = a.street.trim();
   if (t.discount > 0) cart.order_discount = decimal(t.discount);
-  if (state.exempt) cart.exemption_type = "wholesale";
+  // The Worker refuses a bare exemption_type from browsers: the exemption
+  // comes signed by the store's server, as the cart's customer_context.
+  if (state.exempt && state.context) cart.customer_context = state.context;
   return cart;
 }
 
@@ -306,10 +310,25 @@ function initForm() {
   }
   const exempt = $("#exempt");
   exempt.checked = state.exempt;
-  exempt.addEventListener("change", () => {
+  exempt.addEventListener("change", async () => {
     state.exempt = exempt.checked;
+    if (state.exempt) state.context = await customerContext();
     update();
   });
+}
+
+/**
+ * A wholesale customer's context, signed by the demo's server (a real store
+ * signs it for the logged-in customer with `customerContext` from edgetax/server).
+ * Asked each time the switch turns on, so it never runs out.
+ */
+async function customerContext() {
+  try {
+    const res = await fetch("/demo-customer-context.json", { cache: "no-store" });
+    return res.ok ? (await res.json()).customer_context : null;
+  } catch {
+    return null;
+  }
 }
 
 // ---- discount ------------------------------------------------------------------

@@ -11,6 +11,7 @@ use super::convert::{body_text, cart_from_js, from_js, js_result, to_js};
 #[cfg(feature = "legacy")]
 use super::legacy::dialect_option;
 use super::options::Options;
+use crate::context::valid_unverified;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
 use crate::key::cart_key;
@@ -78,8 +79,10 @@ fn status_option(options: &Options) -> Result<Option<u16>, Error> {
     }
 }
 
+/// A cart with its `customer_context` applied unverified, as the
+/// `Estimator` reads it (same request, same key).
 fn valid_cart(cart: JsValue) -> Result<ValidCart, Error> {
-    ValidCart::new(&cart_from_js(cart)?)
+    valid_unverified(cart_from_js(cart)?)
 }
 
 /// Every problem with a cart as `{ code, field, message }`; empty when valid.
@@ -127,7 +130,7 @@ pub fn tax_request_js(
         let raw = cart_from_js(cart)?;
         // Validated before the options are read, so cart errors come first
         // as they always have.
-        let cart = ValidCart::new(&raw)?;
+        let cart = valid_unverified(raw.clone())?;
         let options = self::options(options, &["plugin", "dialect"])?;
         #[cfg(feature = "legacy")]
         {

@@ -2,6 +2,9 @@
 //! and the core; no tax logic lives in this folder.
 
 pub mod allocate;
+// Signing needs the merchant's secret: the server build only.
+#[cfg(feature = "proxy")]
+pub mod context;
 pub mod convert;
 pub mod estimator;
 pub mod exports;

@@ -59,6 +59,8 @@ export interface Cart {
   customer_id?: string | number;
   exemption_type?: ExemptionType;
   nexus_addresses?: NexusAddress[];
+  /** A signed context from the store's server (`customerContext`); the Worker verifies it. */
+  customer_context?: string;
   line_items?: LineItem[];
 }
 

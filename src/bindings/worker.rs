@@ -359,7 +359,8 @@ async fn admit(
         };
         return finish(reply, CacheStatus::None);
     }
-    let prepared = match flow::prepare(config, admitted, &bytes) {
+    let now = (Date::now() / 1000.0) as u64;
+    let prepared = match flow::prepare(config, admitted, &bytes, now) {
         Ok(prepared) => prepared,
         Err(reply) => return finish(reply, CacheStatus::None),
     };

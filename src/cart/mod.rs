@@ -4,7 +4,7 @@
 //! [`crate::validate`] can report every bad value with its field path; the
 //! checked, normalized form is [`crate::validate::ValidCart`].
 
-mod read;
+pub(crate) mod read;
 
 use serde::{Deserialize, Serialize};
 
@@ -53,6 +53,9 @@ pub struct Cart {
     pub exemption_type: Option<String>,
     /// The seller's nexus addresses, if given per order.
     pub nexus_addresses: Option<Vec<NexusAddress>>,
+    /// A signed customer context (`cc1.…`, see [`crate::context`]) made by
+    /// the merchant's server. Never sent on to TaxJar.
+    pub customer_context: Option<String>,
     /// The items.
     pub line_items: Option<Vec<LineItem>>,
 }
@@ -102,11 +105,19 @@ pub struct LineItem {
     pub discountable: Option<bool>,
 }
 
+/// JSON text as a value. Every reader of JSON into a `Value` (carts,
+/// customer contexts) goes through this one function, so the wasm holds
+/// one copy of serde_json's reader, not one inlined per caller.
+#[inline(never)]
+pub(crate) fn parse_json(text: &str) -> serde_json::Result<serde_json::Value> {
+    serde_json::from_str(text)
+}
+
 impl Cart {
     /// Reads a cart from JSON text. A value of the wrong kind (a string
     /// where a list belongs) is an `invalid_type` error naming its path.
     pub fn from_json(text: &str) -> Result<Cart> {
-        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let value = parse_json(text).map_err(|e| {
             Error::new(
                 Code::InvalidType,
                 format!("the cart is not valid JSON: {e}"),
@@ -146,6 +157,7 @@ impl Cart {
             customer_id,
             exemption_type,
             nexus_addresses,
+            customer_context,
             line_items
         );
         self

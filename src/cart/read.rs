@@ -143,8 +143,25 @@ pub fn cart(value: &Value) -> Result<Cart> {
         customer_id: id(o, "customer_id", At::Cart)?,
         exemption_type: text(o, "exemption_type", At::Cart)?,
         nexus_addresses: list(o, "nexus_addresses", nexus_address)?,
+        customer_context: text(o, "customer_context", At::Cart)?,
         line_items: list(o, "line_items", line_item)?,
     })
+}
+
+/// The `nexus_addresses` list of any object (a signed customer context
+/// carries one), read as a cart's.
+pub(crate) fn nexus_addresses(o: &Object) -> Result<Option<Vec<NexusAddress>>> {
+    list(o, "nexus_addresses", nexus_address)
+}
+
+/// A string field of any object, named `key` in errors.
+pub(crate) fn text_field(o: &Object, key: &str) -> Result<Option<String>> {
+    text(o, key, At::Cart)
+}
+
+/// An id-like field (a string, or an integer read as its digits).
+pub(crate) fn id_field(o: &Object, key: &str) -> Result<Option<String>> {
+    id(o, key, At::Cart)
 }
 
 fn nexus_address(o: &Object, at: At) -> Result<NexusAddress> {

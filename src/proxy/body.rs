@@ -10,10 +10,11 @@
 
 use crate::cart::Cart;
 use crate::error::{Code, Error};
-use crate::key::request_key;
+use crate::key::request_key_with;
 use crate::request::{tax_request, RequestOptions};
 use crate::validate::{ValidCart, MAX_LINE_ITEMS};
 
+use super::context::{resolve, Gate};
 use super::reply::Reply;
 use super::route::Kind;
 
@@ -84,11 +85,13 @@ pub struct TaxBody {
 }
 
 /// Reads, checks and rebuilds a tax request body; a 400 names the first
-/// problem's `code` and `field`.
-pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
+/// problem's `code` and `field`. `gate` judges its customer fields and
+/// context ([`super::context`]); the context is never forwarded, and its
+/// payload is part of the key.
+pub fn taxes(bytes: &[u8], plugin: Option<&str>, gate: &Gate) -> Result<TaxBody, Reply> {
     // One walk checks syntax, depth and keys and reads the value.
     let value = super::json::parse(utf8(bytes)?).map_err(|e| Reply::invalid(&e))?;
-    let cart = Cart::from_value(&value).map_err(|e| Reply::invalid(&e))?;
+    let mut cart = Cart::from_value(&value).map_err(|e| Reply::invalid(&e))?;
     let lines = cart.line_items.as_ref().map_or(0, Vec::len);
     if lines > MAX_LINE_ITEMS {
         return Err(Reply::invalid(&Error::field(
@@ -97,7 +100,9 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
             format!("{lines} line items; at most {MAX_LINE_ITEMS} are accepted"),
         )));
     }
-    let valid = ValidCart::new(&cart).map_err(|e| Reply::invalid(&e))?;
+    let context = resolve(&mut cart, gate).map_err(|e| Reply::invalid(&e))?;
+    let mut valid = ValidCart::new(&cart).map_err(|e| Reply::invalid(&e))?;
+    valid.context = context;
     let options = RequestOptions {
         plugin: plugin.map(str::to_owned),
     };
@@ -106,7 +111,10 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>) -> Result<TaxBody, Reply> {
         json: serde_json::to_string(&request).unwrap_or_default(),
         // Equal to `cart_key(&valid)` (the key ignores `plugin`), without
         // building the request twice.
-        key: request_key(&request),
+        key: request_key_with(
+            &request,
+            valid.context.as_ref().map(|c| c.canonical.as_str()),
+        ),
         valid,
     })
 }
@@ -163,25 +171,26 @@ mod tests {
             format!("{cart}{price}}}]}}")
         };
         let field = "line_items[0].unit_price";
-        let nan = refused(taxes(line("NaN").as_bytes(), None).unwrap_err());
+        let nan = refused(taxes(line("NaN").as_bytes(), None, &Gate::server()).unwrap_err());
         let detail =
             format!("{field}: the body is not valid JSON: expected value at line 1 column 72");
         assert_eq!(nan, (json!("invalid_type"), json!(field), json!(detail)));
-        let exponent = refused(taxes(line(r#""1e3""#).as_bytes(), None).unwrap_err());
+        let exponent =
+            refused(taxes(line(r#""1e3""#).as_bytes(), None, &Gate::server()).unwrap_err());
         assert_eq!(
             (exponent.0, exponent.1),
             (json!("invalid_amount"), json!(field))
         );
         // A negative zero, as a number or a string, is refused, naming the field.
         for text in ["-0", "-0.0", r#""-0""#, r#""-0.00""#] {
-            let zero = refused(taxes(line(text).as_bytes(), None).unwrap_err());
+            let zero = refused(taxes(line(text).as_bytes(), None, &Gate::server()).unwrap_err());
             assert_eq!(
                 (zero.0, zero.1),
                 (json!("invalid_amount"), json!(field)),
                 "{text}"
             );
         }
-        assert!(taxes(line("0").as_bytes(), None).is_ok());
+        assert!(taxes(line("0").as_bytes(), None, &Gate::server()).is_ok());
         let twice = refused(json_object(br#"{"a":1,"a":1}"#).unwrap_err());
         assert_eq!(
             twice,

@@ -24,7 +24,7 @@ pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
 pub const DEFAULT_RATE_LIMIT: u32 = 120;
 
 /// The names of every var the Worker reads, in the order they are checked.
-pub const VARS: [&str; 14] = [
+pub const VARS: [&str; 15] = [
     "TAXJAR_API_URL",
     "TAXJAR_API_TOKEN",
     "PROXY_KEYS",
@@ -39,6 +39,7 @@ pub const VARS: [&str; 14] = [
     "OFFLINE_FOR_SERVERS",
     "LEGACY_ROUTES",
     "REPORTING_ENABLED",
+    "CUSTOMER_CONTEXT_SECRET",
 ];
 
 /// A setting that could not be read: which var, and what is wrong with it.
@@ -149,6 +150,10 @@ pub struct Config {
     /// `false` answers the transaction, customer and `/sync/*` routes with
     /// 503 (the guide's reporting toggle).
     pub reporting_enabled: bool,
+    /// The secret customer contexts are signed with (see
+    /// [`crate::context`]); `None` when unset or blank, and then a cart
+    /// with a `customer_context` is refused.
+    pub customer_context_secret: Option<String>,
 }
 
 impl Default for Config {
@@ -168,6 +173,7 @@ impl Default for Config {
             offline_for_servers: false,
             legacy_routes: false,
             reporting_enabled: true,
+            customer_context_secret: None,
         }
     }
 }
@@ -235,6 +241,7 @@ impl Config {
             offline_for_servers: flag(get("OFFLINE_FOR_SERVERS"), "OFFLINE_FOR_SERVERS", false)?,
             legacy_routes: flag(get("LEGACY_ROUTES"), "LEGACY_ROUTES", false)?,
             reporting_enabled: flag(get("REPORTING_ENABLED"), "REPORTING_ENABLED", true)?,
+            customer_context_secret: context_secret(get("CUSTOMER_CONTEXT_SECRET"))?,
         })
     }
 
@@ -266,6 +273,21 @@ pub fn redactor(var: impl Fn(&str) -> Option<String>) -> Redactor {
         }
     }
     Redactor::new(secrets.iter().map(String::as_str))
+}
+
+/// `CUSTOMER_CONTEXT_SECRET`: at least as long as `customerContext`
+/// demands, so a short (guessable) secret is a configuration error, not a
+/// forgeable signature. The error never holds the value.
+fn context_secret(value: Option<String>) -> Result<Option<String>, ConfigError> {
+    let min = crate::context::MIN_SECRET_CHARS;
+    match value {
+        Some(s) if s.chars().count() < min => Err(ConfigError::new(
+            "CUSTOMER_CONTEXT_SECRET",
+            format!("must be at least {min} characters long"),
+            &s,
+        )),
+        other => Ok(other),
+    }
 }
 
 /// Items separated by commas or whitespace, blanks dropped.
@@ -409,6 +431,16 @@ mod tests {
             "TAXJAR_API_URL must be an http(s) URL without query or credentials"
         );
         assert!(one("TAXJAR_API_URL", "https://u:p@x").is_err());
+        assert_eq!(d.customer_context_secret, None);
+        let secret = "context-secret-0123456789abcdef-xyz";
+        let set = one("CUSTOMER_CONTEXT_SECRET", secret).unwrap();
+        assert_eq!(set.customer_context_secret.as_deref(), Some(secret));
+        let err = one("CUSTOMER_CONTEXT_SECRET", "short-secret").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "CUSTOMER_CONTEXT_SECRET must be at least 32 characters long"
+        );
+        assert!(!err.log_line().contains("short-secret"));
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //!    → 503; legacy query length → 414; content type → 415; declared
 //!    length → 413. What passes is [`Admitted`].
 //! 2. The Worker applies the rate limit ([`rate_limit`] or the binding).
-//! 3. [`prepare`]: body length → 413; body (see [`super::json`]) or legacy
-//!    query → 400; the upstream request and the cache key. `/sync/*`
+//! 3. [`prepare`]: body length → 413; body (see [`super::json`]), customer
+//!    fields and context (see [`super::context`]) or legacy query → 400; the upstream request and the cache key. `/sync/*`
 //!    bodies get [`check_sync_body`] instead.
 //! 4. Without a token, the Worker answers with [`offline_answer`]. Else it
 //!    looks in the cache ([`from_cache`] on a hit), else asks TaxJar,
@@ -24,6 +24,7 @@ use super::body;
 use super::cache;
 use super::caller::{self, Caller};
 use super::config::{Config, ConfigError};
+use super::context::Gate;
 use super::legacy;
 use super::log::{CacheStatus, LogEntry};
 use super::offline;
@@ -195,8 +196,14 @@ pub fn binding_refused() -> Reply {
 
 /// Step 3: checks the body (empty for routes without one) or the legacy
 /// query, and builds the upstream request and cache key (none when the
-/// request is answered offline).
-pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Prepared, Reply> {
+/// request is answered offline). `now` (unix seconds) judges the expiry of
+/// a customer context.
+pub fn prepare(
+    config: &Config,
+    admitted: &Admitted,
+    bytes: &[u8],
+    now: u64,
+) -> Result<Prepared, Reply> {
     let matched = if admitted.matched.route.kind.is_legacy() {
         legacy::canonical(&admitted.matched)?
     } else {
@@ -208,7 +215,12 @@ pub fn prepare(config: &Config, admitted: &Admitted, bytes: &[u8]) -> Result<Pre
     let mut key = None;
     let mut cart = None;
     let payload = if matched.route.kind == Kind::Taxes {
-        let tax = body::taxes(bytes, config.plugin.as_deref())?;
+        let gate = Gate {
+            from_browser: matches!(admitted.caller, Caller::Browser { .. }),
+            secret: config.customer_context_secret.as_deref(),
+            now,
+        };
+        let tax = body::taxes(bytes, config.plugin.as_deref(), &gate)?;
         key = Some(tax.key);
         cart = Some(tax.valid);
         Some(tax.json)

@@ -379,7 +379,7 @@ mod tests {
             "https://p.example/sales_tax?to_zip=07446&amount=28.93&to_state=NJ",
             Some("Token token=\"pk_test_1\""),
         );
-        let p = flow::prepare(&c, &a, b"").unwrap();
+        let p = flow::prepare(&c, &a, b"", 0).unwrap();
         let query = "/sales_tax?amount=28.93&to_state=NJ&to_zip=07446";
         assert_eq!(p.upstream.url, format!("http://127.0.0.1:9999{query}"));
         let headers: Vec<String> = p
@@ -400,13 +400,16 @@ mod tests {
             "https://p.example/sales_tax?to_state=NJ&amount=28.930&to_zip=07446",
             None,
         );
-        let other = flow::prepare(&c, &b, b"").unwrap();
+        let other = flow::prepare(&c, &b, b"", 0).unwrap();
         assert_ne!(other.cache_url, p.cache_url, "28.930 is sent as written");
         let b = admit(
             "https://p.example/sales_tax?to_state=NJ&junk=1&amount=28.93&to_zip=07446",
             None,
         );
-        assert_eq!(flow::prepare(&c, &b, b"").unwrap().cache_url, p.cache_url);
+        assert_eq!(
+            flow::prepare(&c, &b, b"", 0).unwrap().cache_url,
+            p.cache_url
+        );
         let off = Config {
             legacy_routes: false,
             ..c.clone()

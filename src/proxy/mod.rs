@@ -13,6 +13,7 @@
 //! | gate | [`flow`] | toggles, token, body checks, in the order they apply |
 //! | legacy | [`legacy`] | the original API's routes and query checks (`LEGACY_ROUTES`) |
 //! | body | [`body`] | 415, 413, line-item limit, cart validation → 400 |
+//! | customer | [`context`] | customer fields from browsers only in a signed `customer_context` → 400 |
 //! | JSON | [`json`] | syntax, nesting depth and repeated keys → 400 naming the field |
 //! | limit | [`ratelimit`] | per-isolate token buckets → 429 |
 //! | cache | [`cache`] | cache URL per cart or lookup, and how long to keep an answer |
@@ -27,6 +28,7 @@ pub mod body;
 pub mod cache;
 pub mod caller;
 pub mod config;
+pub mod context;
 pub mod flow;
 pub mod json;
 pub mod legacy;

@@ -380,7 +380,7 @@ mod tests {
             panic!("refused")
         };
         assert!(admitted.offline_only);
-        let prepared = flow::prepare(&no_token, &admitted, NJ.as_bytes()).unwrap();
+        let prepared = flow::prepare(&no_token, &admitted, NJ.as_bytes(), 0).unwrap();
         assert_eq!(
             (
                 prepared.cache_url.as_deref(),
@@ -399,6 +399,7 @@ mod tests {
             &no_token,
             &admitted,
             br#"{"to_zip":"1","to_state":"NJ","amount":1}"#,
+            0,
         )
         .unwrap_err();
         assert_eq!(bad.status, 400);
@@ -450,7 +451,7 @@ mod tests {
         };
         assert!(
             !b.offline_only
-                && flow::prepare(&c, &b, NJ.as_bytes())
+                && flow::prepare(&c, &b, NJ.as_bytes(), 0)
                     .unwrap()
                     .cache_url
                     .is_some()

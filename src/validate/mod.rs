@@ -65,6 +65,46 @@ pub fn check_with_max_lines(
     }
 }
 
+/// Checks and normalizes nexus addresses as a cart's are (codes
+/// upper-case, blanks dropped); the first problem is the error. Signed
+/// customer contexts carry nexus addresses too.
+pub fn check_nexus_addresses(addresses: &[NexusAddress]) -> Result<Vec<NexusAddress>> {
+    let mut v = Checker {
+        errors: Vec::new(),
+        max_line_items: MAX_LINE_ITEMS,
+    };
+    let out = v.nexus(addresses);
+    v.first().map(|()| out)
+}
+
+/// Checks one region (`country` required; `state` required and checked for
+/// US and CA, as a nexus address's): the normalized `(country, state)`.
+/// `at` is the region's path, e.g. `exempt_regions[0]`.
+pub fn check_region(
+    country: &Option<String>,
+    state: &Option<String>,
+    at: &str,
+) -> Result<(String, Option<String>)> {
+    let mut v = Checker {
+        errors: Vec::new(),
+        max_line_items: MAX_LINE_ITEMS,
+    };
+    let field = format!("{at}.country");
+    let country = upper(country);
+    if country.is_none() {
+        v.push(Code::MissingField, &field, "a region needs a country");
+    }
+    let country = v.country(country, &field);
+    let state = v.state(
+        country.as_deref(),
+        upper(state),
+        &format!("{at}.state"),
+        true,
+    );
+    v.first()?;
+    Ok((country.unwrap_or_default(), state))
+}
+
 impl ValidCart {
     /// The valid form of `cart`, or its first problem.
     pub fn new(cart: &Cart) -> Result<ValidCart> {
@@ -91,6 +131,14 @@ fn upper(value: &Option<String>) -> Option<String> {
 }
 
 impl Checker {
+    /// `Ok` when nothing was found, else the first problem.
+    fn first(&mut self) -> Result<()> {
+        match self.errors.is_empty() {
+            true => Ok(()),
+            false => Err(self.errors.swap_remove(0)),
+        }
+    }
+
     fn push(&mut self, code: Code, field: &str, message: impl Into<String>) {
         self.errors.push(Error::field(code, field, message));
     }
@@ -204,6 +252,7 @@ impl Checker {
             exemption_type,
             nexus_addresses,
             lines,
+            context: None,
             derived: Default::default(),
         }
     }

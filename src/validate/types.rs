@@ -130,6 +130,9 @@ pub struct ValidCart {
     pub nexus_addresses: Vec<NexusAddress>,
     /// Lines in cart order; a handling fee is the last line.
     pub lines: Vec<Line>,
+    /// The signed customer context applied to this cart, if any. Validation
+    /// leaves it `None`; [`crate::context`] sets it once applied.
+    pub context: Option<crate::context::Applied>,
     /// What the steps of one estimate derive from the cart, kept on first
     /// use (see [`Derived`]).
     pub(crate) derived: Derived,

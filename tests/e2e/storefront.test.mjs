@@ -286,6 +286,18 @@ test("the tax-exempt toggle gives zero tax with no upstream call", async () => {
   assert.ok(s.lines.every((l) => l.tax === 0n));
   assert.ok(s.badges.includes("Tax exempt"), `badges: ${s.badges}`);
   assertAddsUp(s);
+  // The exemption came signed by the demo's server (a customer_context), and
+  // the Worker refuses the same exemption from the page without one.
+  const cart = await page.evaluate(() => document.querySelector("#tax").cart);
+  assert.match(cart.customer_context ?? "", /^cc1\./);
+  assert.equal(cart.exemption_type, undefined);
+  const bare = await page.evaluate(async (api) => {
+    const body = JSON.stringify({ to_zip: "90002", to_state: "CA", amount: 10, exemption_type: "wholesale" });
+    const res = await fetch(`${api}/v2/taxes`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
+    return { status: res.status, body: await res.json() };
+  }, demo.apiUrl);
+  assert.deepEqual([bare.status, bare.body.code, bare.body.field], [400, "invalid_value", "exemption_type"]);
+  assert.equal((await fakeStats()).total, base.total, "still no upstream request");
 });
 
 test("a destination without nexus gives zero and a \"no nexus\" badge", async () => {

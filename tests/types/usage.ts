@@ -24,6 +24,7 @@ import type {
 // The server build: everything above, plus the Worker, sync and legacy.
 import {
   authorizationHeader,
+  customerContext,
   customerRequest,
   exportCsv,
   orderTransaction,
@@ -111,6 +112,15 @@ export async function server(order: Order, runtime: WorkerRuntime, message: { bo
 export function reporting(order: Order, refund: Refund): void {
   const decision = shouldSync(order, { statuses: ["completed"] });
   const refundBody = refundTransaction(refund, order);
+  // Server side: a signed context for the cart's customer_context.
+  const token: string = customerContext(
+    { customer_id: "c-1042", exemption_type: "wholesale", exempt_regions: [{ country: "US", state: "CA" }] },
+    { secret: "a-secret-of-at-least-32-characters!", ttlSeconds: 3600 },
+  );
+  const signedCart: Cart = { to_zip: "90002", to_state: "CA", amount: 10, customer_context: token };
+  console.log(cartKey(signedCart));
+  // @ts-expect-error: the secret is required
+  customerContext({ customer_id: "c-1", exemption_type: "wholesale" }, { ttlSeconds: 60 });
   const customer = customerRequest({ customer_id: 7, exemption_type: "wholesale", exempt_regions: [{ country: "US", state: "CA" }] });
   const hash: string = payloadHash(customer);
   const csv: string = exportCsv([orderTransaction(order), refundBody]);

@@ -11,12 +11,13 @@ export const KEY = "pk_test_1";
 export const PASSWORD = "hunter2-pass-xyz";
 /**
  * Secrets that must never leave the Worker in an answer or a log line: the
- * configured token and proxy keys, the wrong token one test configures, and
- * a password pasted into the wrong var.
+ * configured token, proxy keys and customer-context secret, the wrong token
+ * one test configures, and a password pasted into the wrong var.
  */
 export const SECRETS = [
   env.TAXJAR_API_TOKEN,
   ...env.PROXY_KEYS.split(",").map((key) => key.trim()),
+  env.CUSTOMER_CONTEXT_SECRET,
   "wrong-token-xyz",
   PASSWORD,
 ];

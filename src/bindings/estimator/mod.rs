@@ -23,13 +23,14 @@ use texts::TextIndex;
 use super::convert::{js_error, json_string, to_js};
 use super::transport::{abort_reason, send, session_storage, wait, Saved, STORAGE_PREFIX};
 use crate::cart::Cart;
+use crate::context::valid_unverified;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
 use crate::estimator::{plan, Memo, Plan, Region, Stats, FAILURE_TTL_MS};
 use crate::key::cart_key;
 use crate::model::{parse_body, TaxResponse};
 use crate::offline::{offline_estimate, Date, OfflineOptions};
-use crate::request::{tax_request, RequestOptions};
+use crate::request::{estimator_body, RequestOptions};
 use crate::validate::ValidCart;
 
 /// What the memo keeps: an estimate as JSON (with the frozen object hits
@@ -289,7 +290,9 @@ impl Inner {
         if let Some(defaults) = &self.defaults {
             cart = cart.merged_over(defaults);
         }
-        ValidCart::new(&cart)
+        // Read, not verified (no secret here): it plans and shows; the
+        // Worker checks the signature.
+        valid_unverified(cart)
     }
 
     /// A live memo entry, from memory or else from sessionStorage.
@@ -415,8 +418,7 @@ impl Inner {
         let options = RequestOptions {
             plugin: self.plugin.clone(),
         };
-        let body = serde_json::to_string(&tax_request(cart, &options))
-            .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))?;
+        let body = estimator_body(cart, &options);
         let (status, text) = send(
             &self.taxes_url,
             Some(body),
