@@ -88,17 +88,7 @@ fn forms_of(secret: &str) -> Vec<String> {
 
 /// `encodeURIComponent(secret)`, with `hex` digits.
 fn percent_encode(secret: &str, hex: &[u8; 16]) -> String {
-    let mut out = String::with_capacity(secret.len());
-    for &b in secret.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(hex[(b >> 4) as usize] as char);
-            out.push(hex[(b & 15) as usize] as char);
-        }
-    }
-    out
+    crate::model::endpoints::percent_encode_keeping(secret, b"-_.!~*'()", hex)
 }
 
 /// `secret` as it appears inside a JSON string.

@@ -69,15 +69,21 @@ impl ApiRequest {
 /// (RFC 3986) as `%XX` in upper-case hex. Brackets are encoded too, so a
 /// query reads the same whatever a client or proxy would do with them.
 pub fn percent_encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    percent_encode_keeping(text, b"-._~", b"0123456789ABCDEF")
+}
+
+/// `text` with every byte but ASCII letters, digits and `keep` written as
+/// `%XY` in `hex` digits (also used by [`crate::redact`] to find secrets
+/// as `encodeURIComponent` writes them).
+pub fn percent_encode_keeping(text: &str, keep: &[u8], hex: &[u8; 16]) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+        if byte.is_ascii_alphanumeric() || keep.contains(&byte) {
             out.push(byte as char);
         } else {
             out.push('%');
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 15) as usize] as char);
+            out.push(hex[(byte >> 4) as usize] as char);
+            out.push(hex[(byte & 15) as usize] as char);
         }
     }
     out
