@@ -63,6 +63,8 @@ setup-rust:
 # Each tool is guarded by its version, so a pin bump reinstalls. A tool
 # already built on this machine (any clone) is copied from TOOL_CACHE
 # instead of rebuilt: a cold `cargo install` of the three costs 10-20 min.
+# --force: one crate installs two of these tools (wasm-bindgen-cli), so
+# with one copied from the cache the other's install must overwrite it.
 # wasm-bindgen-cli goes without --locked: its own lock file wants a crate
 # version the registry lacks.
 TOOL_CACHE ?= $(HOME)/.cache/edgetax-tools/bin
@@ -71,7 +73,7 @@ define tool
 elif [[ "$$($(TOOL_CACHE)/$(1) --version 2>/dev/null | head -n 1)" == "$(2)"* ]]; then \
   mkdir -p '$(TOOLS)/bin' && cp '$(TOOL_CACHE)/$(1)' '$(TOOLS)/bin/'; \
 else \
-  cargo install $(3) --root '$(TOOLS)' $(4) --version $(5) && \
+  cargo install --force $(3) --root '$(TOOLS)' $(4) --version $(5) && \
   mkdir -p '$(TOOL_CACHE)' && cp '$(TOOLS)/bin/$(1)' '$(TOOL_CACHE)/'; \
 fi
 endef
