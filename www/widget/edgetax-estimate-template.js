@@ -212,6 +212,8 @@ export function describe(error) {
     return ["Tax can't be estimated for this cart.", error?.message ?? ""];
   }
   switch (code) {
+    case "wasm_blocked":
+      return ["Tax can't be shown on this page.", "This page's security settings block the tax calculator."];
     case "missing_estimator":
       return ["Tax isn't set up on this page.", error.message];
     case "network_error":

@@ -28,9 +28,27 @@ export function initEdgetax() {
     .then(() => undefined)
     .catch((err) => {
       initializing = null;
-      throw err;
+      throw wasmBlocked(err) ?? err;
     });
   return initializing;
+}
+
+/**
+ * The error for a page whose Content Security Policy refuses to compile
+ * WebAssembly (no 'wasm-unsafe-eval' in script-src): code `wasm_blocked`,
+ * so the widget can say so instead of the browser's text. `null` for
+ * other errors.
+ */
+function wasmBlocked(err) {
+  const text = `${err?.name ?? ""} ${err?.message ?? ""}`;
+  if (!(err instanceof WebAssembly.CompileError) && !/unsafe-eval|Content Security Policy|CSP/i.test(text)) return null;
+  const blocked = new Error(
+    "this page's Content Security Policy does not allow WebAssembly: add 'wasm-unsafe-eval' to script-src",
+    { cause: err },
+  );
+  blocked.code = "wasm_blocked";
+  blocked.field = null;
+  return blocked;
 }
 
 const TAG = "edgetax-estimate";
@@ -76,7 +94,11 @@ function isAbort(err) {
   return err?.name === "AbortError";
 }
 
-export class EdgetaxEstimateElement extends HTMLElement {
+// On a server (SSR), importing the widget must not throw: there is no
+// HTMLElement to extend and no registry to define the element in.
+const ElementBase = typeof HTMLElement === "undefined" ? class {} : HTMLElement;
+
+export class EdgetaxEstimateElement extends ElementBase {
   static get observedAttributes() {
     return ["api-url", "nexus-regions", "currency", "debounce-ms", "locale"];
   }
@@ -457,6 +479,6 @@ export class EdgetaxEstimateElement extends HTMLElement {
   }
 }
 
-if (!customElements.get(TAG)) customElements.define(TAG, EdgetaxEstimateElement);
+if (typeof customElements !== "undefined" && !customElements.get(TAG)) customElements.define(TAG, EdgetaxEstimateElement);
 
 export default EdgetaxEstimateElement;
