@@ -146,20 +146,41 @@ manifest.typesVersions = {
   },
 };
 
+// wasm-bindgen types init() with DOM-only names (RequestInfo, BufferSource,
+// the WebAssembly namespace), which a Node-only project (no DOM lib) lacks.
+// They are written here with what every project has: the same values fit.
+const DOM_FREE = `
+/** A compiled \`WebAssembly.Module\` (typed without the DOM lib). */
+export type WasmModule = object;
+/** Bytes: an ArrayBuffer or a view of one (what the DOM lib calls BufferSource). */
+export type WasmBytes = ArrayBuffer | ArrayBufferView;
+`;
+function domFree(text) {
+  if (!text.includes("export type InitInput")) return text;
+  return text
+    .replace("export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;",
+      `${DOM_FREE}\nexport type InitInput = string | URL | Request | Response | WasmBytes | WasmModule;`)
+    .replace("export type SyncInitInput = BufferSource | WebAssembly.Module;", "export type SyncInitInput = WasmBytes | WasmModule;")
+    .replace(/readonly memory: WebAssembly\.Memory;/g, "readonly memory: { readonly buffer: ArrayBuffer };")
+    .replace(/: WebAssembly\.Table;/g, ": object;");
+}
+
 // The raw wasm exports (`InitOutput` and *_bg.wasm.d.ts) are typed `any`
 // by wasm-bindgen; the package ships no `any`, so they say `unknown`
 // (nobody calls them: the typed API above them does).
 const noAny = (text) => text.replace(/\bany\b/g, "unknown");
 for (const [dir, name] of [[PKG, "edgetax"], [SERVER, "edgetax_server"]]) {
   const dts = join(dir, `${name}.d.ts`);
-  const api = readFileSync(dts, "utf8");
+  const api = domFree(readFileSync(dts, "utf8"));
   const start = api.indexOf("export interface InitOutput {");
   if (start >= 0) {
     const end = api.indexOf("\n}\n", start);
     writeFileSync(dts, api.slice(0, start) + noAny(api.slice(start, end)) + api.slice(end));
+  } else {
+    writeFileSync(dts, api);
   }
   const raw = join(dir, `${name}_bg.wasm.d.ts`);
-  if (existsSync(raw)) writeFileSync(raw, noAny(readFileSync(raw, "utf8")));
+  if (existsSync(raw)) writeFileSync(raw, noAny(readFileSync(raw, "utf8")).replace(/WebAssembly\.Memory/g, "{ readonly buffer: ArrayBuffer }").replace(/WebAssembly\.Table/g, "object"));
 }
 
 // wasm-pack writes 2-space JSON with a trailing newline; keep that.
