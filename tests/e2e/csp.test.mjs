@@ -39,11 +39,13 @@ function start(csp) {
       if (path === "/page.js") return res.writeHead(200, { ...headers, "content-type": "text/javascript" }).end(SCRIPT);
       const file = normalize(join(PKG, path.replace(/^\/pkg\//, "")));
       if (!path.startsWith("/pkg/") || !file.startsWith(PKG)) return res.writeHead(404).end();
+      let body;
       try {
-        res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+        body = readFileSync(file);
       } catch {
-        res.writeHead(404).end();
+        return res.writeHead(404).end();
       }
+      res.writeHead(200, { ...headers, "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
     });
     s.listen(0, "127.0.0.1", () => resolve(s));
   });
