@@ -20,6 +20,9 @@
 //! sends or logs. Everything here is plain Rust;
 //! the JS conversion lives in `bindings` alone.
 
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
 pub mod cart;
 pub mod context;
 pub mod error;

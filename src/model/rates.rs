@@ -14,7 +14,6 @@ use rust_decimal::Decimal;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use super::taxes::{Breakdown, LineBreakdown, ShippingBreakdown};
 use crate::money::wire;
 
 /// Amounts and rates per jurisdiction. US orders use the state/county/city/
@@ -88,6 +87,34 @@ pub struct Rates {
     pub qst_tax_rate: Option<Decimal>,
     /// QST.
     pub qst: Option<Decimal>,
+}
+
+/// The order-level breakdown. Read by hand (below), not derived: its
+/// rates sit beside its own fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Breakdown {
+    /// Order-level amounts and rates.
+    pub rates: Rates,
+    /// Shipping detail; absent when freight is not taxable.
+    pub shipping: Option<ShippingBreakdown>,
+    /// Per-line detail.
+    pub line_items: Vec<LineBreakdown>,
+}
+
+/// Shipping detail of a breakdown.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShippingBreakdown {
+    /// Amounts and rates.
+    pub rates: Rates,
+}
+
+/// One line of a breakdown. `id` may come back as a number.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LineBreakdown {
+    /// The line's id as sent.
+    pub id: Option<String>,
+    /// Amounts and rates.
+    pub rates: Rates,
 }
 
 /// Every field of [`Rates`], as TaxJar names them.

@@ -167,32 +167,4 @@ pub struct Jurisdictions {
     pub city: Option<String>,
 }
 
-pub use super::rates::Rates;
-
-/// The order-level breakdown. Read by [`super::rates`], not derived: its
-/// rates sit beside its own fields.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Breakdown {
-    /// Order-level amounts and rates.
-    pub rates: Rates,
-    /// Shipping detail; absent when freight is not taxable.
-    pub shipping: Option<ShippingBreakdown>,
-    /// Per-line detail.
-    pub line_items: Vec<LineBreakdown>,
-}
-
-/// Shipping detail of a breakdown.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ShippingBreakdown {
-    /// Amounts and rates.
-    pub rates: Rates,
-}
-
-/// One line of a breakdown. `id` may come back as a number.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LineBreakdown {
-    /// The line's id as sent.
-    pub id: Option<String>,
-    /// Amounts and rates.
-    pub rates: Rates,
-}
+pub use super::rates::{Breakdown, LineBreakdown, Rates, ShippingBreakdown};

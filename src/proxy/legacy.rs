@@ -4,8 +4,8 @@
 //!
 //! | route | kind | cached |
 //! | --- | --- | --- |
-//! | `GET /sales_tax` (Standard), `GET /v1/sales_tax` (Enhanced) | [`Kind::LegacySalesTax`] | `CACHE_TTL_SECONDS`, per canonical query |
-//! | `GET /tax_categories`, `GET /locations/:zip[/:city]?country=` | [`Kind::LegacyLookup`] | 6 h |
+//! | `GET /sales_tax` (Standard), `GET /v1/sales_tax` (Enhanced) | [`Kind::LegacySalesTax`](super::route::Kind::LegacySalesTax) | `CACHE_TTL_SECONDS`, per canonical query |
+//! | `GET /tax_categories`, `GET /locations/:zip[/:city]?country=` | [`Kind::LegacyLookup`](super::route::Kind::LegacyLookup) | 6 h |
 //!
 //! A calculation's query comes from the caller, so it is never forwarded
 //! as written: it is decoded ([`super::route`]), kept only for the
@@ -21,28 +21,9 @@ use crate::legacy::{location_request, Endpoint};
 use crate::money::parse_decimal;
 
 use super::reply::Reply;
-use super::route::{route, Kind, Matched, Route};
+use super::route::Matched;
 
-/// The routes served with `LEGACY_ROUTES=true`.
-pub const LEGACY_ROUTES: &[Route] = &[
-    route("/sales_tax", &["GET"], &[], true, Kind::LegacySalesTax),
-    route("/v1/sales_tax", &["GET"], &[], true, Kind::LegacySalesTax),
-    route("/tax_categories", &["GET"], &[], true, Kind::LegacyLookup),
-    route(
-        "/locations/:zip",
-        &["GET"],
-        &["country"],
-        true,
-        Kind::LegacyLookup,
-    ),
-    route(
-        "/locations/:zip/:city",
-        &["GET"],
-        &["country"],
-        true,
-        Kind::LegacyLookup,
-    ),
-];
+pub use super::route::LEGACY_ROUTES;
 
 /// The longest query a legacy calculation may have, in bytes (as sent,
 /// still encoded): about a hundred line items.

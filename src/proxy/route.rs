@@ -201,6 +201,28 @@ impl Matched {
     }
 }
 
+/// The routes of the original API, served with `LEGACY_ROUTES=true`
+/// (their queries are checked in `proxy::legacy`).
+pub const LEGACY_ROUTES: &[Route] = &[
+    route("/sales_tax", &["GET"], &[], true, Kind::LegacySalesTax),
+    route("/v1/sales_tax", &["GET"], &[], true, Kind::LegacySalesTax),
+    route("/tax_categories", &["GET"], &[], true, Kind::LegacyLookup),
+    route(
+        "/locations/:zip",
+        &["GET"],
+        &["country"],
+        true,
+        Kind::LegacyLookup,
+    ),
+    route(
+        "/locations/:zip/:city",
+        &["GET"],
+        &["country"],
+        true,
+        Kind::LegacyLookup,
+    ),
+];
+
 /// Why a request matched no route.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RouteError {
@@ -221,7 +243,7 @@ pub fn match_route(method: &str, url: &str) -> Result<Matched, RouteError> {
     match_route_in(method, url, false)
 }
 
-/// [`match_route`], also against [`super::legacy::LEGACY_ROUTES`] when
+/// [`match_route`], also against [`LEGACY_ROUTES`] when
 /// `legacy` (the `LEGACY_ROUTES` setting) is on.
 pub fn match_route_in(method: &str, url: &str, legacy: bool) -> Result<Matched, RouteError> {
     let (origin, path, query) = split_url(url).ok_or(RouteError::NotFound)?;
@@ -230,11 +252,7 @@ pub fn match_route_in(method: &str, url: &str, legacy: bool) -> Result<Matched, 
     }
     let method = method.to_ascii_uppercase();
     let segments: Vec<&str> = path[1..].split('/').collect();
-    let extra: &[Route] = if legacy {
-        super::legacy::LEGACY_ROUTES
-    } else {
-        &[]
-    };
+    let extra: &[Route] = if legacy { LEGACY_ROUTES } else { &[] };
     for route in ROUTES.iter().chain(extra) {
         let Some(params) = match_pattern(route.pattern, &segments)? else {
             continue;
@@ -248,7 +266,7 @@ pub fn match_route_in(method: &str, url: &str, legacy: bool) -> Result<Matched, 
         let query = match (method.as_str(), route.kind) {
             // The legacy calculation reads open-ended keys
             // (`line_items[<id>][...]`): all are kept here, and
-            // `super::legacy` filters and checks them.
+            // the legacy module filters and checks them.
             ("GET", Kind::LegacySalesTax) => all_pairs(query.unwrap_or(""))?,
             ("GET", _) => pick_query(query.unwrap_or(""), route.query)?,
             _ => Vec::new(),

@@ -13,9 +13,13 @@ use crate::error::{Code, Error, Result};
 use crate::model::transactions::{TransactionLineItem, TransactionRequest};
 use crate::money::{round_dp, Money};
 use crate::split::allocate;
+use crate::validate::ExemptionType;
 
 /// The longest `description` TaxJar takes, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 255;
+
+/// The description of a handling-fee line.
+pub const HANDLING_FEE_DESCRIPTION: &str = "Handling Fee";
 
 /// One line of a transaction being built, in positive amounts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -61,6 +65,18 @@ pub struct Draft {
     pub shipping: Money,
     /// The transaction's sales tax, in cents.
     pub sales_tax: Money,
+}
+
+/// An order checked and split: what orders and refunds are built from.
+pub(crate) struct Prepared {
+    /// The body without money (ids, date, addresses, provider...).
+    pub header: TransactionRequest,
+    /// The money, positive.
+    pub draft: Draft,
+    /// Each draft line's tax.
+    pub taxes: Vec<Money>,
+    /// The order's exemption, after the provider rules.
+    pub exemption: Option<ExemptionType>,
 }
 
 impl Draft {

@@ -4,10 +4,9 @@
 
 use rust_decimal::Decimal;
 
-use super::lines::{Draft, DraftLine};
+use super::lines::{Draft, DraftLine, Prepared, HANDLING_FEE_DESCRIPTION};
 use super::order::{Refund, RefundLine};
 use super::read::MAX_MONEY;
-use super::transaction::{Prepared, HANDLING_FEE_DESCRIPTION};
 use crate::error::{Code, Error, Result};
 use crate::money::{round_dp, Money};
 use crate::validate::HANDLING_FEE_ID;

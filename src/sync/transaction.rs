@@ -4,7 +4,7 @@
 
 use rust_decimal::Decimal;
 
-use super::lines::{check_amount, mismatch, signed, Draft, DraftLine};
+use super::lines::{check_amount, mismatch, signed, Draft, DraftLine, Prepared};
 use super::order::{Order, Refund};
 use super::refund::{refund_draft, RefundDraft};
 use super::rules::{provider_and_exemption, transaction_id};
@@ -19,8 +19,7 @@ use crate::validate::{ExemptionType, ValidCart, HANDLING_FEE_ID};
 /// The suffix of refund transaction ids, as in TaxJar's Magento extension.
 pub const DEFAULT_REFUND_SUFFIX: &str = "-refund";
 
-/// The description of a handling-fee line.
-pub const HANDLING_FEE_DESCRIPTION: &str = "Handling Fee";
+pub use super::lines::HANDLING_FEE_DESCRIPTION;
 
 /// Options of [`order_transaction`] and [`refund_transaction`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,18 +28,6 @@ pub struct TransactionOptions {
     pub plugin: Option<String>,
     /// Appended to refund ids; default [`DEFAULT_REFUND_SUFFIX`].
     pub refund_suffix: Option<String>,
-}
-
-/// An order checked and split: what orders and refunds are built from.
-pub(crate) struct Prepared {
-    /// The body without money (ids, date, addresses, provider...).
-    pub header: TransactionRequest,
-    /// The money, positive.
-    pub draft: Draft,
-    /// Each draft line's tax.
-    pub taxes: Vec<Money>,
-    /// The order's exemption, after the provider rules.
-    pub exemption: Option<ExemptionType>,
 }
 
 /// `transaction_id` of an order: its id with only `[A-Za-z0-9_-]` kept.
