@@ -39,7 +39,7 @@ export async function stopGroup(child) {
   clearTimeout(timer);
 }
 
-async function launch(vars, args, persist) {
+async function launch(vars, args, persist, cwd) {
   const [port, inspector] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(
@@ -50,7 +50,7 @@ async function launch(vars, args, persist) {
       ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     {
-      cwd: WORKER_DIR,
+      cwd,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
       detached: true, // its own process group, so stopGroup ends workerd too
       stdio: ["ignore", "pipe", "pipe"],
@@ -77,13 +77,14 @@ async function launch(vars, args, persist) {
 
 /**
  * `wrangler dev` with `vars` (`{ NAME: value }`, passed as --var) and
- * extra `args`; resolves to `{ base, output(), stop() }` once it answers.
+ * extra `args`, in the Worker project `cwd` (this repo's worker/ unless
+ * given); resolves to `{ base, output(), stop() }` once it answers.
  * Tries again (3 times) when a port was taken between choosing and binding.
  */
-export async function startWranglerDev({ vars = {}, args = [] } = {}) {
+export async function startWranglerDev({ vars = {}, args = [], cwd = WORKER_DIR } = {}) {
   const persist = mkdtempSync(join(tmpdir(), "edgetax-wrangler-"));
   for (let attempt = 1; ; attempt++) {
-    const started = await launch(vars, args, persist);
+    const started = await launch(vars, args, persist, cwd);
     if (!started.failed) {
       return {
         base: started.base,
