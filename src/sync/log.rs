@@ -10,12 +10,13 @@ use serde_json::Value;
 use super::engine::{Attempt, Outcome, Resource};
 use crate::error::Error;
 
+use crate::redact::Redactor;
 pub use crate::redact::REDACTED;
 
 /// `text` with every form of `token` (as written, percent-encoded, in
 /// base64; see [`crate::redact`]) replaced by [`REDACTED`].
 pub fn redact(text: &str, token: &str) -> String {
-    crate::redact::Redactor::new([token]).owned(text)
+    Redactor::new([token]).owned(text)
 }
 
 /// One log line: every request and response, the token redacted.
@@ -45,8 +46,8 @@ pub struct LogEntry {
     pub message: Option<String>,
 }
 
-fn redacted_body(text: &str, token: &str) -> Value {
-    let text = redact(text, token);
+fn redacted_body(text: &str, redactor: &Redactor) -> Value {
+    let text = redactor.owned(text);
     serde_json::from_str(&text).unwrap_or(Value::String(text))
 }
 
@@ -71,9 +72,11 @@ impl LogEntry {
     pub fn request(attempt: &Attempt, base_url: &str, token: &str) -> LogEntry {
         // Inserted one by one: `collect` into a map sorts first, which is
         // one more copy of std's sort in the wasm.
+        // One redactor for the whole entry: it computes every form once.
+        let redactor = Redactor::new([token]);
         let mut headers = BTreeMap::new();
         for (k, v) in attempt.headers(token) {
-            headers.insert(k, redact(&v, token));
+            headers.insert(k, redactor.owned(&v));
         }
         LogEntry {
             headers: Some(headers),
@@ -81,7 +84,7 @@ impl LogEntry {
                 .request
                 .body
                 .as_ref()
-                .map(|b| redacted_body(&b.to_string(), token)),
+                .map(|b| redacted_body(&b.to_string(), &redactor)),
             ..LogEntry::new(attempt, "request", base_url)
         }
     }
@@ -100,7 +103,7 @@ impl LogEntry {
             level: if failed { "error" } else { "info" },
             status: Some(status),
             ms: Some(ms),
-            body: (!body.is_empty()).then(|| redacted_body(body, token)),
+            body: (!body.is_empty()).then(|| redacted_body(body, &Redactor::new([token]))),
             ..LogEntry::new(attempt, "response", base_url)
         }
     }

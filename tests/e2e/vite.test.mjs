@@ -4,33 +4,29 @@
 // init() and the exports; Vite must ship the .wasm itself.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { scratchProject } from "../node/scratch-project.mjs";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
-const PKG = join(HERE, "..", "..", "pkg");
 const VITE = join(HERE, "node_modules", "vite", "bin", "vite.js");
-const dir = mkdtempSync(join(tmpdir(), "edgetax-vite-"));
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+let project;
 let server;
 let browser;
 
 after(async () => {
   await browser?.close();
   server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  project?.remove();
 });
 
 test("a Vite build of an app using edgetax and edgetax/widget runs in Chromium", async () => {
-  const packed = JSON.parse(run("npm", ["pack", PKG, "--json", "--pack-destination", dir]))[0];
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "shop", private: true, type: "module" }));
-  run("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, packed.filename)]);
+  project = scratchProject("vite");
+  const { dir, run } = project;
   writeFileSync(join(dir, "index.html"), `<!doctype html><html lang="en"><body>
 <edgetax-estimate api-url="http://127.0.0.1:9"></edgetax-estimate>
 <script type="module" src="/main.js"></script></body></html>`);

@@ -5,21 +5,14 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { scratchProject } from "./scratch-project.mjs";
 
-const PKG = fileURLToPath(new URL("../../pkg/", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "edgetax-tarball-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const run = (cmd, args, cwd = dir) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-const packed = JSON.parse(run("npm", ["pack", PKG, "--json", "--pack-destination", dir]))[0];
+const project = scratchProject("tarball");
+const { dir, packed, run } = project;
 const tarball = join(dir, packed.filename);
-writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-run("npm", ["install", "--no-audit", "--no-fund", "--offline", tarball]);
+after(() => project.remove());
 
 test("the tarball carries both builds, the Worker, the widget and the licences", () => {
   const files = new Set(packed.files.map((f) => f.path));

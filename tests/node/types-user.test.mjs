@@ -10,22 +10,18 @@
 
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { scratchProject } from "./scratch-project.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-const dir = mkdtempSync(join(tmpdir(), "edgetax-types-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-
-const packed = JSON.parse(run("npm", ["pack", join(ROOT, "pkg"), "--json", "--pack-destination", dir]))[0];
-writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
 // @types/node 20, as a Node 20 project has it (the one download here).
-run("npm", ["install", "--no-audit", "--no-fund", join(dir, packed.filename), "@types/node@20"]);
+const project = scratchProject("types", ["@types/node@20"]);
+const { dir } = project;
+after(() => project.remove());
 
 // The README's JS blocks that import the package, one module each.
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -6,24 +6,21 @@
 // and refuse a foreign origin.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { scratchProject } from "../../tests/node/scratch-project.mjs";
 import { startWranglerDev } from "../scripts/wrangler-dev.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), "edgetax-npm-worker-"));
 const SHOP = "https://shop.example";
 let dev;
+let project;
 
 before(async () => {
-  const run = (cmd, args) => execFileSync(cmd, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const packed = JSON.parse(run("npm", ["pack", join(ROOT, "pkg"), "--json", "--pack-destination", dir]))[0];
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "tax-worker", private: true, type: "module" }));
-  run("npm", ["install", "--no-audit", "--no-fund", "--offline", join(dir, packed.filename)]);
+  project = scratchProject("tax-worker");
+  const { dir } = project;
   mkdirSync(join(dir, "src"));
   writeFileSync(join(dir, "src", "index.js"), 'export { default } from "edgetax/worker";\n');
   // The README's template, as written there.
@@ -35,7 +32,7 @@ before(async () => {
 
 after(async () => {
   await dev?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  project?.remove();
 });
 
 test("the Worker from npm answers a browser's cart (a backup estimate without a token)", async () => {
