@@ -14,6 +14,7 @@ pub mod offline;
 pub mod options;
 #[cfg(feature = "sync")]
 pub mod sync;
+#[cfg(feature = "sync")]
 mod transport;
 mod types;
 #[cfg(feature = "proxy")]

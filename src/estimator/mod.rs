@@ -7,6 +7,7 @@ pub mod nexus;
 
 use serde::Serialize;
 
+use crate::error::{Code, Error};
 use crate::estimate::{zero_estimate, Estimate, Source};
 use crate::validate::ValidCart;
 
@@ -16,6 +17,43 @@ pub use nexus::{has_nexus, Region};
 /// How long an upstream 4xx answer is kept, so the same bad cart is not
 /// billed again at once.
 pub const FAILURE_TTL_MS: f64 = 60_000.0;
+
+/// How long a failed `GET /v2/nexus/regions` waits before it is tried
+/// again; carts go through ungated meanwhile.
+pub const NEXUS_RETRY_MS: f64 = 60_000.0;
+
+/// What the Estimator does with a call that failed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Failure {
+    /// Answer a flagged offline estimate, not memoized: the Worker (or
+    /// TaxJar behind it) could not answer, and `offline: true` is set.
+    Backup,
+    /// Reject, and keep the failure this long (ms): a 4xx is the cart's
+    /// fault, so the same cart is not billed again at once.
+    Remember(f64),
+    /// Reject and keep nothing: the next estimate asks again.
+    Reject,
+}
+
+/// True when the failure means the Worker (or TaxJar behind it) could not
+/// answer, rather than that it refused the cart: a timeout, a network
+/// failure, a 5xx, or 429 (too many requests).
+pub fn unreachable(error: &Error) -> bool {
+    matches!(error.code, Code::Timeout | Code::NetworkError)
+        || error.status.is_some_and(|s| s >= 500 || s == 429)
+}
+
+/// What to do with `error`, a failed call, with `offline` backups on or off.
+/// 429 is never remembered: it is about the rate, not the cart.
+pub fn on_failure(error: &Error, offline: bool) -> Failure {
+    if offline && unreachable(error) {
+        return Failure::Backup;
+    }
+    match error.status {
+        Some(s) if (400..500).contains(&s) && s != 429 => Failure::Remember(FAILURE_TTL_MS),
+        _ => Failure::Reject,
+    }
+}
 
 /// What the estimator counted. Every `estimate()` adds to exactly one of
 /// `calls`, `cache_hits`, `coalesced`, `no_nexus_skips`, `exempt_skips` or
@@ -96,6 +134,35 @@ mod tests {
         let with_customer =
             cart(r#"{"to_zip":"90002","to_state":"CA","amount":5,"customer_id":"123"}"#);
         assert!(matches!(plan(&with_customer, None), Plan::Lookup));
+    }
+
+    #[test]
+    fn failures_are_remembered_backed_up_or_rejected() {
+        let status = |s: u16| Error {
+            status: Some(s),
+            ..Error::new(Code::UpstreamError, "x")
+        };
+        let timeout = Error::new(Code::Timeout, "x");
+        let network = Error::new(Code::NetworkError, "x");
+        for offline in [false, true] {
+            for s in [400, 401, 404, 422] {
+                assert_eq!(on_failure(&status(s), offline), Failure::Remember(60_000.0));
+            }
+        }
+        for e in [
+            status(429),
+            status(500),
+            status(503),
+            timeout.clone(),
+            network.clone(),
+        ] {
+            assert!(unreachable(&e));
+            assert_eq!(on_failure(&e, false), Failure::Reject);
+            assert_eq!(on_failure(&e, true), Failure::Backup);
+        }
+        // A redirect refused (3xx) is not "unreachable" here: the URL is wrong.
+        assert_eq!(on_failure(&status(302), true), Failure::Reject);
+        assert!(!unreachable(&status(302)));
     }
 
     #[test]

@@ -98,6 +98,35 @@ pub fn parse_body<T: DeserializeOwned>(status: u16, body: &str) -> Result<T> {
     }
 }
 
+/// A request sent with an API token does not follow redirects (as the
+/// Worker does not): a 3xx, or the opaque 0 a browser shows for one, is an
+/// error naming it, never a body to parse.
+pub fn check_not_redirect(status: u16) -> Result<()> {
+    if status == 0 || (300..400).contains(&status) {
+        return Err(Error {
+            status: Some(status),
+            ..Error::new(
+                Code::UpstreamError,
+                format!(
+                    "answered {status} with a redirect, which edgetax does not follow \
+                     with an API token: check the API URL"
+                ),
+            )
+        });
+    }
+    Ok(())
+}
+
+/// A `fetch` that failed before any answer, from the JS error's `name`:
+/// a timeout (`TimeoutError`, or `AbortError` from the timeout's signal)
+/// or a network failure, whose `detail` is the runtime's own text.
+pub fn fetch_failure(name: &str, detail: &str, timeout_ms: u32) -> Error {
+    if name == "TimeoutError" || name == "AbortError" {
+        return Error::new(Code::Timeout, format!("no answer within {timeout_ms} ms"));
+    }
+    Error::new(Code::NetworkError, format!("the request failed: {detail}"))
+}
+
 fn parse_success<T: DeserializeOwned>(status: u16, body: &str) -> Result<T> {
     let unparseable = |message: String| Error {
         status: Some(status),
@@ -259,6 +288,30 @@ mod tests {
             err.message.contains("expected u32 at line 1 column 20"),
             "{}",
             err.message
+        );
+    }
+    #[test]
+    fn redirects_and_fetch_failures_are_named() {
+        assert!(check_not_redirect(200).is_ok());
+        assert!(check_not_redirect(404).is_ok());
+        for status in [0, 301, 302, 307, 308] {
+            let e = check_not_redirect(status).unwrap_err();
+            assert_eq!((e.code, e.status), (Code::UpstreamError, Some(status)));
+            assert!(e
+                .message
+                .starts_with(&format!("answered {status} with a redirect")));
+        }
+        for name in ["TimeoutError", "AbortError"] {
+            let e = fetch_failure(name, "signal timed out", 5000);
+            assert_eq!(
+                (e.code, e.message.as_str()),
+                (Code::Timeout, "no answer within 5000 ms")
+            );
+        }
+        let e = fetch_failure("TypeError", "fetch failed", 5000);
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (Code::NetworkError, "the request failed: fetch failed")
         );
     }
 }

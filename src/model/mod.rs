@@ -18,7 +18,7 @@ use serde::{Deserialize, Deserializer};
 use crate::money::wire;
 
 pub use endpoints::ApiRequest;
-pub use errors::{parse_body, ErrorBody};
+pub use errors::{check_not_redirect, fetch_failure, parse_body, ErrorBody};
 pub use taxes::{
     Breakdown, LineBreakdown, ShippingBreakdown, Tax, TaxLineItem, TaxRequest, TaxResponse,
 };

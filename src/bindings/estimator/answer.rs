@@ -1,19 +1,10 @@
-//! Shaping answers for callers: line order, frozen hit objects, and which
-//! failures count as "unreachable".
+//! Shaping answers for callers: line order and frozen hit objects.
 
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::{Code, Error};
 use crate::validate::ValidCart;
-
-/// True when the failure means the Worker (or TaxJar behind it) could not
-/// answer, rather than that it refused the cart.
-pub(super) fn unreachable(error: &Error) -> bool {
-    matches!(error.code, Code::Timeout | Code::NetworkError)
-        || error.status.is_some_and(|s| s >= 500 || s == 429)
-}
 
 /// The estimate's line ids, in cart order.
 pub(super) fn line_ids(cart: &ValidCart) -> Vec<String> {

@@ -2,87 +2,67 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
-
 use super::{Inner, Nexus};
-use crate::bindings::transport::send;
+use crate::error::Error;
 use crate::estimator::nexus::RegionsResponse;
-use crate::estimator::Region;
-use crate::model::parse_body;
+use crate::estimator::{Region, NEXUS_RETRY_MS};
+use crate::model::{check_not_redirect, parse_body};
 
-/// How long a failed `GET /v2/nexus/regions` waits before it is tried again.
-const NEXUS_RETRY_MS: f64 = 60_000.0;
+/// The regions to gate a cart on, or a fetch to make first.
+pub(super) enum Regions {
+    /// Gate on these (`None`: no gate).
+    Use(Option<Rc<Vec<Region>>>),
+    /// Fetch the regions from this URL, then plan again.
+    Fetch,
+}
 
 impl Inner {
-    /// The nexus regions to gate on, fetching them once when asked to.
-    pub(super) async fn regions(self: Rc<Self>) -> Option<Rc<Vec<Region>>> {
-        let pending = {
-            let mut nexus = self.nexus.borrow_mut();
-            match &mut *nexus {
-                Nexus::Off => return None,
-                Nexus::Known(list) => return Some(list.clone()),
-                Nexus::Fetch {
-                    regions,
-                    retry_at,
-                    pending,
-                } => {
-                    let now = self.now();
-                    if let Some((list, expires)) = regions {
-                        if *expires > now {
-                            return Some(list.clone());
-                        }
-                    }
-                    if pending.is_none() && *retry_at > now {
-                        return None;
-                    }
-                    pending
-                        .get_or_insert_with(|| future_to_promise(self.clone().fetch_regions()))
-                        .clone()
-                }
-            }
-        };
-        let _ = JsFuture::from(pending).await;
+    /// The regions to gate on now. `fetched`: a fetch has just been made
+    /// for this cart, so use whatever it left (even a list that expired at
+    /// once) and never ask for another.
+    pub(super) fn regions(&self, fetched: bool) -> Regions {
         match &*self.nexus.borrow() {
-            Nexus::Fetch {
-                regions: Some((list, _)),
-                ..
-            } => Some(list.clone()),
-            _ => None,
+            Nexus::Off => Regions::Use(None),
+            Nexus::Known(list) => Regions::Use(Some(list.clone())),
+            Nexus::Fetch { regions, retry_at } => {
+                let now = self.now();
+                if let Some((list, expires)) = regions {
+                    if fetched || *expires > now {
+                        return Regions::Use(Some(list.clone()));
+                    }
+                }
+                if fetched || *retry_at > now {
+                    // A failed fetch waits NEXUS_RETRY_MS: carts go ungated.
+                    return Regions::Use(None);
+                }
+                Regions::Fetch
+            }
         }
     }
 
-    async fn fetch_regions(self: Rc<Self>) -> Result<JsValue, JsValue> {
-        let result = match send(
-            &self.regions_url,
-            None,
-            self.api_key.as_deref(),
-            self.timeout_ms,
-        )
-        .await
-        {
-            Ok((status, text)) => parse_body::<RegionsResponse>(status, &text),
-            Err(e) => Err(e),
-        };
+    /// Takes the answer of `GET /v2/nexus/regions` (or its failure).
+    pub(super) fn take_regions(&self, answer: Result<(u16, &str), Error>) {
+        let result = answer.and_then(|(status, body)| {
+            if self.api_key.is_some() {
+                check_not_redirect(status)?;
+            }
+            parse_body::<RegionsResponse>(status, body)
+        });
         let now = self.now();
-        if let Nexus::Fetch {
-            regions,
-            retry_at,
-            pending,
-        } = &mut *self.nexus.borrow_mut()
-        {
-            *pending = None;
-            match result {
-                Ok(body) => {
-                    *regions = Some((Rc::new(body.regions), now + self.ttl_ms));
-                    self.regions_version.set(self.regions_version.get() + 1);
-                }
-                Err(ref error) => {
-                    *retry_at = now + NEXUS_RETRY_MS;
-                    self.log("warn", "nexus_fetch_failed", None, None, error.status);
-                }
+        let mut nexus = self.nexus.borrow_mut();
+        let Nexus::Fetch { regions, retry_at } = &mut *nexus else {
+            return;
+        };
+        match result {
+            Ok(body) => {
+                *regions = Some((Rc::new(body.regions), now + self.ttl_ms));
+                self.regions_version.set(self.regions_version.get() + 1);
+            }
+            Err(error) => {
+                *retry_at = now + NEXUS_RETRY_MS;
+                drop(nexus);
+                self.log("warn", "nexus_fetch_failed", None, None, error.status);
             }
         }
-        Ok(JsValue::UNDEFINED)
     }
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::texts::TextIndex;
-use super::{Estimator, Inner, Nexus};
+use super::{Inner, Nexus};
 use crate::bindings::convert::{cart_from_js, from_js};
 use crate::bindings::options::{wrong_type, Options};
 use crate::error::{Code, Error};
@@ -42,8 +42,9 @@ const KNOWN: [&str; 12] = [
     "now",
 ];
 
-impl Estimator {
-    pub(super) fn build(options: JsValue) -> Result<Estimator, Error> {
+impl Inner {
+    /// Reads `new Estimator(options)`.
+    pub(super) fn build(options: JsValue) -> Result<Inner, Error> {
         if !options.is_object() {
             return Err(Error::new(
                 Code::InvalidType,
@@ -77,7 +78,6 @@ impl Estimator {
                 Some(word) if word == "fetch" => Nexus::Fetch {
                     regions: None,
                     retry_at: f64::NEG_INFINITY,
-                    pending: None,
                 },
                 Some(word) => {
                     return Err(Error::field(
@@ -106,27 +106,25 @@ impl Estimator {
         };
         let max_entries =
             at_least_zero(options.number("maxEntries")?, 200.0, "maxEntries")?.max(1.0) as usize;
-        Ok(Estimator {
-            inner: Rc::new(Inner {
-                taxes_url: format!("{base}/v2/taxes"),
-                regions_url: format!("{base}/v2/nexus/regions"),
-                api_key: options.string("apiKey")?.filter(|k| !k.is_empty()),
-                ttl_ms: at_least_zero(options.number("ttlSeconds")?, 900.0, "ttlSeconds")? * 1000.0,
-                timeout_ms: at_least_zero(options.number("timeoutMs")?, 5000.0, "timeoutMs")?
-                    .min(u32::MAX as f64) as u32,
-                plugin: options.string("plugin")?,
-                defaults,
-                session,
-                offline: options.bool("offline")?.unwrap_or(false),
-                on_log,
-                now,
-                nexus: RefCell::new(nexus),
-                memo: RefCell::new(Memo::new(max_entries)),
-                texts: RefCell::new(TextIndex::new(max_entries)),
-                regions_version: Cell::new(0),
-                in_flight: RefCell::new(HashMap::new()),
-                stats: RefCell::new(Stats::default()),
-            }),
+        Ok(Inner {
+            taxes_url: format!("{base}/v2/taxes"),
+            regions_url: format!("{base}/v2/nexus/regions"),
+            api_key: options.string("apiKey")?.filter(|k| !k.is_empty()),
+            ttl_ms: at_least_zero(options.number("ttlSeconds")?, 900.0, "ttlSeconds")? * 1000.0,
+            timeout_ms: at_least_zero(options.number("timeoutMs")?, 5000.0, "timeoutMs")?
+                .min(u32::MAX as f64) as u32,
+            plugin: options.string("plugin")?,
+            defaults,
+            session,
+            offline: options.bool("offline")?.unwrap_or(false),
+            on_log,
+            now,
+            nexus: RefCell::new(nexus),
+            memo: RefCell::new(Memo::new(max_entries)),
+            texts: RefCell::new(TextIndex::new(max_entries)),
+            regions_version: Cell::new(0),
+            in_flight: RefCell::new(HashMap::new()),
+            stats: RefCell::new(Stats::default()),
         })
     }
 }
