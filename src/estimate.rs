@@ -34,6 +34,9 @@ pub enum Source {
     Exempt,
     /// A backup estimate from summarized rates.
     Offline,
+    /// Computed at once from a TaxJar answer for the same tax context,
+    /// until TaxJar's own answer for this cart comes.
+    Provisional,
 }
 
 /// Tax for a cart, ready to show. Money and rates are decimal strings.
@@ -45,6 +48,9 @@ pub struct Estimate {
     pub source: Source,
     /// True for backup estimates that are not TaxJar's figures.
     pub estimated: bool,
+    /// True for a provisional estimate: TaxJar's rates for this context
+    /// applied to this cart, shown until TaxJar's answer for it comes.
+    pub provisional: bool,
     /// The tax to charge.
     pub amount_to_collect: Money,
     /// TaxJar's overall rate.
@@ -138,6 +144,7 @@ fn untaxed(cart: &ValidCart, source: Source, has_nexus: bool) -> Estimate {
         key: cart_key(cart),
         source,
         estimated: false,
+        provisional: false,
         amount_to_collect: Money::ZERO,
         rate: Decimal::ZERO,
         taxable_amount: Money::ZERO,

@@ -29,6 +29,18 @@ pub fn cart_key(cart: &ValidCart) -> String {
         .clone()
 }
 
+/// The key of a cart's tax context: its addresses, nexus addresses,
+/// customer and exemption (and customer context), without its lines,
+/// amount or shipping. Two carts with the same context get the same rates
+/// from TaxJar, which is what a provisional estimate relies on.
+pub fn context_key(cart: &ValidCart) -> String {
+    let mut request = sorted_tax_request(cart);
+    request.line_items = None;
+    request.amount = None;
+    request.shipping = None;
+    digest_key(request, context_of(cart))
+}
+
 /// The memo key of a built request (its `plugin` is ignored).
 pub fn request_key(request: &TaxRequest) -> String {
     request_key_with(request, None)

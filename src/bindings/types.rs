@@ -155,7 +155,7 @@ export interface TaxResponse {
 }
 
 /** Where an estimate came from. */
-export type EstimateSource = "taxjar" | "cache" | "no_nexus" | "exempt" | "offline";
+export type EstimateSource = "taxjar" | "cache" | "no_nexus" | "exempt" | "offline" | "provisional";
 
 /** One line of an estimate. Money and rates are decimal strings. */
 export interface EstimateLineItem {
@@ -177,6 +177,11 @@ export interface Estimate {
   key: string;
   source: EstimateSource;
   estimated: boolean;
+  /**
+   * True for `peek`'s provisional figure: TaxJar's rates for this tax
+   * context applied to this cart, shown until TaxJar's answer comes.
+   */
+  provisional: boolean;
   amount_to_collect: string;
   rate: string;
   taxable_amount: string;
@@ -255,5 +260,9 @@ export interface EstimatorStats {
   exempt_skips: number;
   invalid: number;
   errors: number;
+  /** Provisional figures (`peek`) that TaxJar's answer then matched to the cent. */
+  provisional_hits: number;
+  /** Provisional figures that TaxJar's answer then changed. */
+  provisional_misses: number;
 }
 "#;

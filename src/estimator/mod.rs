@@ -4,6 +4,7 @@
 
 pub mod memo;
 pub mod nexus;
+pub mod provisional;
 
 use serde::Serialize;
 
@@ -13,6 +14,7 @@ use crate::validate::ValidCart;
 
 pub use memo::Memo;
 pub use nexus::{has_nexus, Region};
+pub use provisional::{same_figures, Lessons};
 
 /// How long an upstream 4xx answer is kept, so the same bad cart is not
 /// billed again at once.
@@ -74,6 +76,10 @@ pub struct Stats {
     pub invalid: u32,
     /// Calls that failed, and memoized failures served again.
     pub errors: u32,
+    /// Provisional figures (`peek`) that TaxJar's answer then matched.
+    pub provisional_hits: u32,
+    /// Provisional figures that TaxJar's answer then changed.
+    pub provisional_misses: u32,
 }
 
 /// What to do with a valid cart before looking at the memo.

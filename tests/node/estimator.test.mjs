@@ -74,7 +74,7 @@ test("rule 2: memo per cart state: hits, TTL, A → B → A, LRU bound", async (
   session.clock += 900_001;
   assert.equal((await e.estimate(cart())).source, "taxjar");
   assert.equal(taxCalls(), 5);
-  assert.deepEqual(e.stats(), { calls: 5, cache_hits: 5, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0 });
+  assert.deepEqual(e.stats(), { calls: 5, cache_hits: 5, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0, provisional_hits: 0, provisional_misses: 0 });
 });
 
 test("rule 3: concurrent estimates share one call; an abort rejects only its caller", async () => {

@@ -28,7 +28,7 @@ describe("Estimator in workerd", () => {
     expect(again.source).toBe("cache");
     expect(again.amount_to_collect).toBe(first.amount_to_collect);
     expect(await taxCalls()).toBe(1);
-    expect(estimator.stats()).toEqual({ calls: 1, cache_hits: 1, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0 });
+    expect(estimator.stats()).toEqual({ calls: 1, cache_hits: 1, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 0, provisional_hits: 0, provisional_misses: 0 });
   });
 
   it("maps a timeout and a 401 to their codes", async () => {
