@@ -185,18 +185,39 @@ pub fn with_cors(reply: Reply, origin: &str) -> Reply {
         .with_header("Access-Control-Expose-Headers", EXPOSE_HEADERS)
 }
 
+/// `origin` when it is an origin as browsers send it (`scheme://host[:port]`,
+/// http or https, no path or spaces, at most 253 bytes): the only Origin
+/// values echoed to a caller that is refused.
+pub fn serialized_origin(origin: &str) -> Option<&str> {
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']');
+    (!rest.is_empty() && origin.len() <= 253 && rest.chars().all(plain)).then_some(origin)
+}
+
 /// The answer to a CORS preflight for `route`: 204 with the route's
-/// methods and the headers TaxJar clients send, or 403 when the origin is
-/// not allowed or the route is not for browsers.
+/// methods and the headers TaxJar clients send, or 403 for Origin null and
+/// for routes that are not for browsers.
+///
+/// A browser route passes the preflight of any other origin too: a
+/// preflight that fails leaves the page only "failed to fetch", while the
+/// request itself is then refused with a 403 the page can read (see
+/// `flow::front`), before any work. So the widget can tell the shopper
+/// that this page is not allowed, rather than to check their connection.
 pub fn preflight(config: &Config, route: &Route, origin: Option<&str>) -> Reply {
-    let origin = match origin {
-        Some(o) if config.origin_allowed(o) => o,
-        Some("null") => return Reply::error(403, "requests from Origin null are not allowed"),
-        _ => return Reply::error(403, "this origin is not allowed"),
+    if origin == Some("null") {
+        return Reply::error(403, "requests from Origin null are not allowed");
+    }
+    let Some(origin) = origin.and_then(serialized_origin) else {
+        return Reply::error(403, "this origin is not allowed");
     };
     if !route.browser {
         let denied = Reply::error(403, "this route is only for servers with a proxy key");
-        return with_cors(denied, origin);
+        return match config.origin_allowed(origin) {
+            true => with_cors(denied, origin),
+            false => denied,
+        };
     }
     Reply::empty(204)
         .with_header("Access-Control-Allow-Origin", origin)
@@ -351,10 +372,39 @@ mod tests {
             tj(&null),
             "403 Forbidden: requests from Origin null are not allowed"
         );
+        // Another origin passes the preflight, so it can read the 403 its
+        // request then gets; a server route stays closed to it.
         let evil = caller::preflight(&c, taxes, Some("https://evil.example"));
         assert_eq!(
             (evil.status, evil.header("Access-Control-Allow-Origin")),
+            (204, Some("https://evil.example"))
+        );
+        let orders_evil = caller::preflight(
+            &c,
+            match_route("OPTIONS", "/v2/transactions/orders")
+                .unwrap()
+                .route,
+            Some("https://evil.example"),
+        );
+        assert_eq!(
+            (
+                orders_evil.status,
+                orders_evil.header("Access-Control-Allow-Origin")
+            ),
             (403, None)
+        );
+        for odd in [
+            "https://a.example/",
+            "https://a.example https://b.example",
+            "ftp://a.example",
+            "https://",
+        ] {
+            assert_eq!(caller::serialized_origin(odd), None, "{odd}");
+            assert_eq!(caller::preflight(&c, taxes, Some(odd)).status, 403, "{odd}");
+        }
+        assert_eq!(
+            caller::serialized_origin("http://[::1]:8080"),
+            Some("http://[::1]:8080")
         );
         let orders = match_route("OPTIONS", "/v2/transactions/orders")
             .unwrap()

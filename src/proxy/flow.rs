@@ -130,7 +130,12 @@ pub fn front(config: Result<&Config, &ConfigError>, head: &Head, log: &mut LogEn
     let caller = match caller::classify_for(config, matched.route, head.origin, head.authorization)
     {
         Ok(caller) => caller,
-        Err(reply) => return done(reply),
+        Err(reply) => {
+            // Any page may read its refusal, which names no setting: the
+            // widget can then say this page is not allowed.
+            let refused = head.origin.and_then(caller::serialized_origin);
+            return Front::Done(decorate(reply, refused, CacheStatus::None));
+        }
     };
     log.caller = caller.label();
     let cors = caller.origin();
