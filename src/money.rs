@@ -90,6 +90,29 @@ fn normalize_zero(mut value: Decimal) -> Decimal {
     value
 }
 
+/// `a / b` rounded half away from zero to `dp` places, or `None` when `b`
+/// is zero or the figures pass i128. By hand in integers: rust_decimal's
+/// division is ~2.4 KB of gzipped wasm the browser build needs nowhere else.
+pub fn ratio(a: Decimal, b: Decimal, dp: u32) -> Option<Decimal> {
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    if mb == 0 {
+        return None;
+    }
+    // a / b = ma·10^(sb+dp) / (mb·10^sa), in units of 10^-dp.
+    let num = ma.checked_mul(10i128.checked_pow(b.scale() + dp)?)?;
+    let den = mb.checked_mul(10i128.checked_pow(a.scale())?)?;
+    let (q, r) = (num / den, num % den);
+    let away = if (num < 0) == (den < 0) { 1 } else { -1 };
+    let q = if r.unsigned_abs() * 2 >= den.unsigned_abs() {
+        q + away
+    } else {
+        q
+    };
+    Decimal::try_from_i128_with_scale(q, dp)
+        .ok()
+        .map(normalize_zero)
+}
+
 /// Rounds to `dp` places, half away from zero.
 pub fn round_dp(value: Decimal, dp: u32) -> Decimal {
     normalize_zero(value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero))
@@ -320,6 +343,33 @@ impl<'de> Deserialize<'de> for DecimalInput {
             }
         }
         deserializer.deserialize_any(V)
+    }
+}
+
+// Native only: proptest is not a wasm dev-dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod ratio_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The integer division agrees with rust_decimal's, rounded.
+        #[test]
+        fn ratio_is_decimal_division_rounded(a in -10_000_000_000i64..10_000_000_000, sa in 0u32..9,
+                                            b in -10_000_000i64..10_000_000, sb in 0u32..6, dp in 0u32..8) {
+            let (a, b) = (Decimal::new(a, sa), Decimal::new(b, sb));
+            let expected = (!b.is_zero()).then(|| round_dp(a / b, dp));
+            prop_assert_eq!(ratio(a, b, dp), expected);
+        }
+    }
+
+    #[test]
+    fn ratio_rounds_half_away_from_zero() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(ratio(d("1"), d("8"), 2), Some(d("0.13")));
+        assert_eq!(ratio(d("-1"), d("8"), 2), Some(d("-0.13")));
+        assert_eq!(ratio(d("4.6125"), d("50.00"), 5), Some(d("0.09225")));
+        assert_eq!(ratio(d("1"), d("0"), 2), None);
     }
 }
 

@@ -10,26 +10,19 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, beforeEach, afterEach, test } from "node:test";
+import { after, beforeEach, afterEach, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startDemo } from "../../scripts/demo-storefront.mjs";
+import { demoStack, recordEvents } from "./browser.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const UPDATE = process.env.UPDATE_SCREENSHOTS === "1";
 const SHOTS = UPDATE ? join(ROOT, "docs", "screenshots") : mkdtempSync(join(tmpdir(), "edgetax-e2e-shots-"));
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-  "--disable-sync", "--no-first-run", "--disable-quic",
-];
 const WAIT_MS = 15_000; // bound on any single wait for the page
 const SETTLE_MS = 800; // > the 250 ms debounce: long enough for a stray call to show up
 /** The fake's combined California rate (tests/fake-taxjar/README.md). */
 const CA_RATE_PPM = 92_500n; // 0.0925 in millionths
 
-let demo;
-let browser;
 let page;
 
 // ---- helpers ----------------------------------------------------------------
@@ -52,12 +45,12 @@ function taxOf(amountCents, ratePpm = CA_RATE_PPM) {
 }
 
 async function fakeStats() {
-  const res = await fetch(`${demo.fakeUrl}/__fake/stats`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${stack.demo.fakeUrl}/__fake/stats`, { signal: AbortSignal.timeout(5000) });
   return res.json();
 }
 
 async function fakeRequests() {
-  const res = await fetch(`${demo.fakeUrl}/__fake/requests`, { signal: AbortSignal.timeout(5000) });
+  const res = await fetch(`${stack.demo.fakeUrl}/__fake/requests`, { signal: AbortSignal.timeout(5000) });
   return res.json();
 }
 
@@ -66,15 +59,23 @@ const taxCalls = (stats) => stats["POST /v2/taxes"] ?? 0;
 /** Number of widget events seen so far. */
 const eventCount = () => page.evaluate(() => window.__edgetaxEvents.length);
 
-/** Waits for a widget event after `since`; returns the last one. */
+/**
+ * Waits for a widget event after `since`; returns the last one. Estimate
+ * events count only when final (not a provisional figure shown at once).
+ */
 async function nextEvent(since, type = "edgetax:estimate") {
-  await page.waitForFunction(
-    ([n, t]) => window.__edgetaxEvents.slice(n).some((e) => e.type === t),
+  const found = await page.waitForFunction(
+    ([n, t]) => window.__edgetaxEvents.slice(n)
+      .filter((e) => e.type === t && e.detail?.source !== "provisional").at(-1)?.detail,
     [since, type],
     { timeout: WAIT_MS },
   );
-  return page.evaluate(([n, t]) => window.__edgetaxEvents.slice(n).filter((e) => e.type === t).at(-1).detail, [since, type]);
+  return found.jsonValue();
 }
+
+/** The final (not provisional) events after `since`. */
+const finalEvents = (since) => page.evaluate((n) => window.__edgetaxEvents.slice(n)
+  .filter((e) => e.type !== "edgetax:estimate" || e.detail?.source !== "provisional"), since);
 
 /** Runs `action` and resolves to the Estimate the widget shows after it. */
 async function estimateAfter(action) {
@@ -142,41 +143,25 @@ function assertAddsUp(s) {
 }
 
 async function openStore({ clock = false } = {}) {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  page = await stack.browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   page.setDefaultTimeout(WAIT_MS);
   if (clock) await page.clock.install();
-  await page.addInitScript(() => {
-    window.__edgetaxEvents = [];
-    for (const type of ["edgetax:estimate", "edgetax:error"]) {
-      document.addEventListener(type, (e) => {
-        const d = e.detail;
-        const detail = d instanceof Error
-          ? { name: d.name, message: d.message, code: d.code, field: d.field, status: d.status }
-          : JSON.parse(JSON.stringify(d));
-        window.__edgetaxEvents.push({ type, detail, at: performance.now() });
-      });
-    }
-  });
-  await page.goto(demo.url);
+  await recordEvents(page);
+  await page.goto(stack.demo.url);
   await page.waitForFunction(() => document.querySelector("#tax")?.status === "ready", null, { timeout: WAIT_MS });
   await page.evaluate(() => document.fonts.ready);
 }
 
 // ---- lifecycle ---------------------------------------------------------------
 
-before(async () => {
-  demo = await startDemo({ port: 0, workerPort: 0, mode: "fake" });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-});
+const stack = demoStack();
 
-after(async () => {
-  await browser?.close();
-  await demo?.stop();
+after(() => {
   if (!UPDATE) rmSync(SHOTS, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
-  await fetch(`${demo.fakeUrl}/__fake/reset`, { method: "POST" });
+  await fetch(`${stack.demo.fakeUrl}/__fake/reset`, { method: "POST" });
   await openStore();
 });
 
@@ -243,7 +228,7 @@ test("typing an address makes exactly one upstream call after the debounce", asy
   assert.equal(taxCalls(stats) - taxCalls(base), 1, "one POST /v2/taxes");
   const requests = (await fakeRequests()).filter((r) => r.path === "/v2/taxes");
   assert.equal(requests.at(-1).body.to_street, street, "the call is for the whole address, after the last keystroke");
-  const events = await page.evaluate((n) => window.__edgetaxEvents.slice(n).map((e) => e.type), since);
+  const events = (await finalEvents(since)).map((e) => e.type);
   assert.deepEqual(events, ["edgetax:estimate"], "one estimate event, for the final address");
   assert.equal(estimate.source, "taxjar");
   assertAddsUp(await shown());
@@ -295,7 +280,7 @@ test("the tax-exempt toggle gives zero tax with no upstream call", async () => {
     const body = JSON.stringify({ to_zip: "90002", to_state: "CA", amount: 10, exemption_type: "wholesale" });
     const res = await fetch(`${api}/v2/taxes`, { method: "POST", headers: { "Content-Type": "application/json" }, body });
     return { status: res.status, body: await res.json() };
-  }, demo.apiUrl);
+  }, stack.demo.apiUrl);
   assert.deepEqual([bare.status, bare.body.code, bare.body.field], [400, "invalid_value", "exemption_type"]);
   assert.equal((await fakeStats()).total, base.total, "still no upstream request");
 });
@@ -321,20 +306,21 @@ test("a destination without nexus gives zero and a \"no nexus\" badge", async ()
 
 test("a late answer for an older cart is dropped, and the latest cart wins", async () => {
   // The next tax call answers slowly; the cart changes while it is in flight.
-  await fetch(`${demo.fakeUrl}/__fake/fail`, {
+  await fetch(`${stack.demo.fakeUrl}/__fake/fail`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ path: "/v2/taxes", delayMs: 1500, times: 1 }),
   });
   const since = await eventCount();
   await page.getByRole("button", { name: "Increase quantity of Insulated Bottle" }).click();
-  await page.waitForFunction(() => document.querySelector("#tax").status === "loading");
+  // Shown at once as a provisional figure; its call follows the debounce.
+  await page.waitForFunction(() => document.querySelector("#tax").status === "provisional");
   await page.waitForTimeout(450); // the slow call (bottle × 3) is now in flight
   await page.getByRole("button", { name: "Remove Trail Runner" }).click();
   const estimate = await nextEvent(since);
   await page.waitForTimeout(1500 + SETTLE_MS); // the slow answer has come back by now
-  const events = await page.evaluate((n) => window.__edgetaxEvents.slice(n), since);
-  assert.equal(events.length, 1, `one event, for the latest cart: ${JSON.stringify(events.map((e) => e.type))}`);
+  const events = await finalEvents(since);
+  assert.equal(events.length, 1, `one final event, for the latest cart: ${JSON.stringify(events.map((e) => e.type))}`);
   assert.deepEqual(estimate.line_items.map((l) => l.id), ["bottle"]);
   const s = await shown();
   assert.deepEqual(s.lines.map((l) => l.id), ["bottle"]);
@@ -343,7 +329,7 @@ test("a late answer for an older cart is dropped, and the latest cart wins", asy
 });
 
 test("stopping the Worker shows the error state, and Retry recovers (screenshot)", async () => {
-  await demo.stopWorker();
+  await stack.demo.stopWorker();
   // A cart no earlier test estimated, so the Worker's cache cannot answer it after the restart.
   const street = `9${Date.now() % 100000} Retry Rd`;
   try {
@@ -361,7 +347,7 @@ test("stopping the Worker shows the error state, and Retry recovers (screenshot)
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, "error-state.png") });
   } finally {
-    await demo.startWorker();
+    await stack.demo.startWorker();
   }
   const base = await fakeStats();
   const estimate = await estimateAfter(() => page.locator("#tax").getByRole("button", { name: "Retry" }).click());
@@ -407,7 +393,7 @@ test("the widget's styles are isolated from the page, both ways", async () => {
 test("with no token (the make demo default) the Worker's offline estimate shows an Estimate badge", async () => {
   // A second stack in the default mode: no fake, no token, no network.
   const offline = await startDemo({ port: 0, workerPort: 0, mode: "offline" });
-  const own = await browser.newPage();
+  const own = await stack.browser.newPage();
   try {
     await own.goto(offline.url);
     await own.waitForFunction(() => document.querySelector("#tax")?.status === "ready", null, { timeout: WAIT_MS });

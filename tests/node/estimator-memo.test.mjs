@@ -145,7 +145,7 @@ test("a memoized 4xx is served again from a seen text, and dies after 60 s", asy
   session.clock += 60_000;
   assert.equal((await e.estimate(bad)).source, "taxjar");
   assert.equal(taxCalls(), 2);
-  assert.deepEqual(e.stats(), { calls: 2, cache_hits: 3, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 4 });
+  assert.deepEqual(e.stats(), { calls: 2, cache_hits: 3, coalesced: 0, no_nexus_skips: 0, exempt_skips: 0, invalid: 0, errors: 4, provisional_hits: 0, provisional_misses: 0 });
 });
 
 test("an aborted signal rejects even a hit; carts that are not JSON reject, never throw", async () => {

@@ -59,6 +59,17 @@ h2 {
   background: var(--edgetax-badge-muted-background, #f2f4f7);
   color: var(--edgetax-badge-muted-color, #475467);
 }
+.badge.provisional {
+  background: var(--edgetax-badge-muted-background, #f2f4f7);
+  color: var(--edgetax-badge-muted-color, #475467);
+}
+/* A figure on its way out (loading) or not yet final (provisional) is
+   dimmed by colour, not opacity, so it keeps its contrast. */
+.card[data-stale] .amount, .card[data-status="provisional"] .amount {
+  color: var(--edgetax-muted-color, #475467);
+}
+.amount { transition: color 120ms ease-out; }
+@media (prefers-reduced-motion: reduce) { .amount { transition: none; } }
 .badge.exempt {
   background: var(--edgetax-badge-success-background, #ecfdf3);
   color: var(--edgetax-badge-success-color, #067647);
@@ -164,17 +175,17 @@ export const TEMPLATE = `
     <div class="row shipping" part="row shipping-row">
       <span class="label">Shipping tax</span><span class="amount" data-amount="shipping"></span>
     </div>
-    <div class="totals" part="totals" aria-live="polite" aria-atomic="true">
+    <div class="totals" part="totals">
       <div class="row total-tax" part="row total-tax-row">
         <span class="label">Total tax</span><span class="amount" data-amount="tax"></span>
       </div>
       <div class="row grand" part="row order-total-row">
         <span class="label">Order total</span><span class="amount" data-amount="total"></span>
       </div>
-      <span class="sr-only" data-status></span>
     </div>
     <p class="note" part="note"></p>
   </div>
+  <span class="sr-only" part="announcement" data-announce aria-live="polite" aria-atomic="true"></span>
   <p class="message" part="message" hidden></p>
   <div class="error" part="error" role="alert" hidden>
     <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true"><path fill-rule="evenodd" d="M10 18a8 8 0 1 0 0-16 8 8 0 0 0 0 16Zm0-12a1 1 0 0 1 1 1v3.5a1 1 0 1 1-2 0V7a1 1 0 0 1 1-1Zm0 8.75a1.1 1.1 0 1 0 0-2.2 1.1 1.1 0 0 0 0 2.2Z"/></svg>
@@ -226,6 +237,9 @@ export function describe(error) {
       return ["The tax service sent an answer we couldn't read.", "Try again in a moment."];
     case "upstream_error":
       if (status === 429) return ["Too many tax requests right now.", "Wait a moment, then try again."];
+      if (status === 403) {
+        return ["Tax can't be shown on this page.", "This page's address isn't allowed to use the store's tax service."];
+      }
       if (status >= 500) return ["The tax service is unavailable right now.", "Try again in a moment."];
       return ["Tax couldn't be calculated for this order.", error?.detail ?? error?.message ?? ""];
     default:

@@ -1,8 +1,12 @@
 // Types of `edgetax/widget`: the <edgetax-estimate> custom element.
 import type { Cart, EdgetaxError, Estimate, Estimator } from "../edgetax.js";
 
-/** What the element shows: no cart, waiting, figures, a cart it can't estimate yet, or a failure. */
-export type EdgetaxEstimateStatus = "idle" | "loading" | "ready" | "invalid" | "error";
+/**
+ * What the element shows: no cart, waiting, a provisional figure (its
+ * TaxJar figure on the way), figures, a cart it can't estimate yet, or a
+ * failure.
+ */
+export type EdgetaxEstimateStatus = "idle" | "loading" | "provisional" | "ready" | "invalid" | "error";
 
 /** The element's own configuration error (no `estimator` and no `api-url`). */
 export interface EdgetaxMissingEstimatorError extends Error {
@@ -14,21 +18,26 @@ export interface EdgetaxMissingEstimatorError extends Error {
 export type EdgetaxEstimateError = EdgetaxError | EdgetaxMissingEstimatorError;
 
 /**
- * `<edgetax-estimate>`: the sales tax of a cart, re-estimated (debounced)
- * whenever `cart` is assigned.
+ * `<edgetax-estimate>`: the sales tax of a cart, shown in the same frame
+ * as each `cart` assignment when `Estimator.peek` has a figure (a memo
+ * hit is final; a provisional figure is replaced by TaxJar's once the
+ * debounced call answers). The first cart is estimated at once; the
+ * debounce only spaces out calls while the shopper keeps editing.
  *
  * Attributes: `api-url` (builds its own `Estimator` when the `estimator`
  * property is unset), `nexus-regions` (`"fetch"`, or a list such as
  * `"US-CA,US-NY"`), `currency` (default `USD`), `locale` (default: the
  * nearest `lang`), `debounce-ms` (default 250).
  *
- * Events: `edgetax:estimate` (detail: the `Estimate`), `edgetax:error`
+ * Events: `edgetax:estimate` (detail: the `Estimate`, for every figure
+ * shown: `detail.source` is `"provisional"` for one computed at once,
+ * `"cache"` for a memo hit), `edgetax:error`
  * (detail: the error). Both bubble and cross shadow roots.
  *
  * Parts: `container`, `header`, `title`, `badges`, `badge`,
- * `badge-estimated`, `badge-no-nexus`, `badge-exempt`, `figures`, `lines`,
+ * `badge-estimated`, `badge-no-nexus`, `badge-exempt`, `badge-provisional`, `figures`, `lines`,
  * `line`, `line-label`, `line-detail`, `line-tax`, `row`, `shipping-row`,
- * `totals`, `total-tax-row`, `order-total-row`, `note`, `skeleton`,
+ * `totals`, `total-tax-row`, `order-total-row`, `note`, `skeleton`, `announcement`,
  * `message`, `error`, `error-message`, `error-detail`, `retry-button`.
  * Slot: `title`.
  */
@@ -38,7 +47,7 @@ export class EdgetaxEstimateElement extends HTMLElement {
     estimator: Estimator | null;
     /** The cart. Assign a new object to re-estimate (in-place changes are not seen). */
     cart: Cart | null;
-    /** The Estimate shown for the current cart, or null. */
+    /** The Estimate shown for the current cart (provisional or final), or null. */
     readonly estimate: Estimate | null;
     /** The error shown, or null. */
     readonly error: EdgetaxEstimateError | null;

@@ -113,6 +113,13 @@ export class EdgetaxEstimateElement extends ElementBase {
   #estimate = null;
   #error = null;
   #status = "idle";
+  // When the cart was last assigned (performance.now()), to tell a
+  // shopper still editing from one who was idle.
+  #lastEdit = -Infinity;
+  // The wasm is initialized, so `peek` can answer synchronously.
+  #ready = false;
+  // The last final figure read out to screen readers.
+  #announced = "";
 
   constructor() {
     super();
@@ -128,7 +135,7 @@ export class EdgetaxEstimateElement extends ElementBase {
       shipping: $('[data-amount="shipping"]'),
       tax: $('[data-amount="tax"]'),
       total: $('[data-amount="total"]'),
-      status: $("[data-status]"),
+      status: $("[data-announce]"),
       note: $(".note"),
       message: $(".message"),
       error: $(".error"),
@@ -189,12 +196,15 @@ export class EdgetaxEstimateElement extends ElementBase {
 
   set cart(value) {
     this.#cart = value ?? null;
-    this.#schedule(this.debounceMs);
+    this.#edited();
   }
 
-  /** The Estimate shown (for the current cart), or null. */
+  /**
+   * The Estimate shown for the current cart (a provisional one while its
+   * TaxJar figure is on its way), or null.
+   */
   get estimate() {
-    return this.#status === "ready" ? this.#estimate : null;
+    return this.#status === "ready" || this.#status === "provisional" ? this.#estimate : null;
   }
 
   /** The error shown, or null. */
@@ -202,7 +212,11 @@ export class EdgetaxEstimateElement extends ElementBase {
     return this.#status === "error" || this.#status === "invalid" ? this.#error : null;
   }
 
-  /** "idle" (no cart), "loading", "ready", "invalid" (the cart can't be estimated yet) or "error". */
+  /**
+   * "idle" (no cart), "loading", "provisional" (a figure computed at once,
+   * its TaxJar figure on the way), "ready", "invalid" (the cart can't be
+   * estimated yet) or "error".
+   */
   get status() {
     return this.#status;
   }
@@ -251,27 +265,84 @@ export class EdgetaxEstimateElement extends ElementBase {
       && (cart.amount === undefined || cart.amount === null || cart.amount === "");
   }
 
-  #schedule(delay) {
+  /** Stops the timer and whatever is in flight (it is for an older cart). */
+  #cancel() {
     clearTimeout(this.#timer);
     this.#timer = 0;
-    // Whatever is in flight is for an older cart: abort it, drop its answer.
     this.#controller?.abort();
     this.#controller = null;
     this.#seq++;
-    if (this.#isEmpty(this.#cart)) {
-      this.#status = "idle";
-      this.#estimate = null;
-      this.#error = null;
-      this.#render();
-      return;
-    }
+  }
+
+  /** No cart to estimate: says so. True when that is the case. */
+  #idle() {
+    if (!this.#isEmpty(this.#cart)) return false;
+    this.#status = "idle";
+    this.#estimate = null;
+    this.#error = null;
+    this.#render();
+    return true;
+  }
+
+  #schedule(delay) {
+    this.#cancel();
+    if (this.#idle()) return;
     this.#status = "loading";
     this.#render();
+    this.#call(delay);
+  }
+
+  #call(delay) {
     if (!this.isConnected) return;
     this.#timer = setTimeout(() => {
       this.#timer = 0;
       this.#run();
     }, delay);
+  }
+
+  /**
+   * A new cart: its figure in this frame when `peek` has one (a memo hit
+   * is final; a provisional figure waits for the debounced call), else a
+   * call, at once unless the shopper is still editing.
+   */
+  #edited() {
+    this.#cancel();
+    const now = performance.now();
+    const editing = now - this.#lastEdit < this.debounceMs;
+    this.#lastEdit = now;
+    if (this.#idle()) return;
+    const peeked = this.#peek();
+    if (peeked && peeked.source !== "provisional") {
+      this.#show(peeked, "ready");
+      return;
+    }
+    if (peeked) {
+      this.#show(peeked, "provisional");
+    } else {
+      this.#status = "loading";
+      this.#render();
+    }
+    this.#call(peeked || editing ? this.debounceMs : 0);
+  }
+
+  /** `peek` of the current cart, or null (no wasm yet, no estimator, no figure). */
+  #peek() {
+    if (!this.#ready) return null;
+    try {
+      const estimator = this.#resolveEstimator();
+      return typeof estimator.peek === "function" ? estimator.peek(this.#cart) ?? null : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Shows `estimate` as `status` ("ready" or "provisional") and says so. */
+  #show(estimate, status) {
+    this.#estimate = estimate;
+    this.#error = null;
+    this.#status = status;
+    this.#render();
+    this.dispatchEvent(new CustomEvent("edgetax:estimate", { detail: estimate, bubbles: true, composed: true }));
   }
 
   #resolveEstimator() {
@@ -295,15 +366,12 @@ export class EdgetaxEstimateElement extends ElementBase {
     const seq = ++this.#seq;
     try {
       await initEdgetax();
+      this.#ready = true;
       const estimator = this.#resolveEstimator();
       const estimate = await estimator.estimate(cart, { signal: controller.signal });
       if (seq !== this.#seq || controller.signal.aborted) return; // a late answer for an older cart
       this.#controller = null;
-      this.#estimate = estimate;
-      this.#error = null;
-      this.#status = "ready";
-      this.#render();
-      this.dispatchEvent(new CustomEvent("edgetax:estimate", { detail: estimate, bubbles: true, composed: true }));
+      this.#show(estimate, "ready");
     } catch (error) {
       if (seq !== this.#seq || controller.signal.aborted || isAbort(error)) return;
       this.#controller = null;
@@ -353,9 +421,14 @@ export class EdgetaxEstimateElement extends ElementBase {
     const els = this.#els;
     const status = this.#status;
     const loading = status === "loading";
-    els.card.setAttribute("aria-busy", String(loading));
+    const shown = status === "ready" || status === "provisional";
+    // Between estimates the last figure stays, dimmed: the skeleton is
+    // only for a widget that has no figure at all.
+    const stale = loading && this.#estimate !== null;
+    els.card.setAttribute("aria-busy", String(loading || status === "provisional"));
     els.card.dataset.status = status;
-    els.figures.hidden = !(loading || status === "ready");
+    els.card.toggleAttribute("data-stale", stale);
+    els.figures.hidden = !(loading || shown);
     els.message.hidden = !(status === "idle" || status === "invalid");
     els.error.hidden = status !== "error";
 
@@ -369,9 +442,19 @@ export class EdgetaxEstimateElement extends ElementBase {
       els.errorDetail.textContent = detail;
       els.retry.hidden = this.#error?.code === "missing_estimator";
     }
-    this.#renderBadges(status === "ready" ? this.#estimate : null);
-    if (loading) this.#renderLoading();
-    else if (status === "ready") this.#renderEstimate(this.#estimate);
+    this.#renderBadges(shown ? this.#estimate : null);
+    if (stale || shown) this.#renderEstimate(this.#estimate);
+    else if (loading) this.#renderLoading();
+    // Screen readers hear each final figure once, never a provisional one.
+    if (status === "ready") this.#announce(this.#estimate);
+  }
+
+  #announce(e) {
+    const money = this.#formatter();
+    const text = `Total tax ${money.format(fromCents(toCents(e.amount_to_collect)))}, order total ${money.format(this.orderTotal)}.`;
+    if (text === this.#announced) return;
+    this.#announced = text;
+    this.#els.status.textContent = text;
   }
 
   #renderBadges(estimate) {
@@ -384,6 +467,9 @@ export class EdgetaxEstimateElement extends ElementBase {
       }
       if (estimate.estimated) {
         badges.push(["estimated", "Estimate", "An estimate from published rates, not a TaxJar calculation"]);
+      }
+      if (estimate.provisional) {
+        badges.push(["provisional", "Updating", "Computed from this store's tax rates; the exact figure is on its way"]);
       }
     }
     this.#els.badges.replaceChildren(...badges.map(([kind, text, title]) => {
@@ -441,6 +527,7 @@ export class EdgetaxEstimateElement extends ElementBase {
     els.shipping.replaceChildren(this.#skeleton());
     els.tax.replaceChildren(this.#skeleton());
     els.total.replaceChildren(this.#skeleton());
+    this.#announced = "";
     els.status.textContent = "Calculating tax…";
     els.note.textContent = "";
   }
@@ -464,8 +551,7 @@ export class EdgetaxEstimateElement extends ElementBase {
     els.shippingRow.hidden = false;
     els.shipping.textContent = fmt(e.shipping.tax_collectable);
     els.tax.textContent = fmt(e.amount_to_collect);
-    els.total.textContent = money.format(this.orderTotal);
-    els.status.textContent = "";
+    els.total.textContent = money.format(fromCents(toCents(e.order_total_amount) + toCents(e.amount_to_collect)));
     const where = [this.#cart?.to_state, this.#cart?.to_country].filter(Boolean).join(", ");
     if (e.source === "exempt") {
       els.note.textContent = `Tax-exempt order${e.exemption_type ? ` (${e.exemption_type})` : ""}: no sales tax is charged.`;

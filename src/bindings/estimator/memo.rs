@@ -26,7 +26,7 @@ impl Inner {
 
     /// The memoized answer for `key`, for a caller whose lines are `ids`:
     /// from memory, else from sessionStorage.
-    fn lookup(&self, key: &str, ids: &[String]) -> Option<Result<JsValue, Error>> {
+    pub(super) fn lookup(&self, key: &str, ids: &[String]) -> Option<Result<JsValue, Error>> {
         let now = self.now();
         if let Some(stored) = self.memo.borrow_mut().get_mut(key, now) {
             return Some(match stored {

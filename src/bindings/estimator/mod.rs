@@ -17,6 +17,7 @@ mod answer;
 mod memo;
 mod nexus;
 mod options;
+mod peek;
 mod steps;
 mod storage;
 mod texts;
@@ -25,7 +26,8 @@ use texts::TextIndex;
 
 use super::convert::{js_error, json_string, to_js};
 use crate::cart::Cart;
-use crate::estimator::{Memo, Region, Stats};
+use crate::estimate::Estimate;
+use crate::estimator::{Lessons, Memo, Region, Stats};
 use crate::validate::ValidCart;
 pub use steps::EstimatorSteps;
 use storage::STORAGE_PREFIX;
@@ -92,6 +94,10 @@ struct Inner {
     regions_version: Cell<u32>,
     in_flight: RefCell<HashMap<String, Flight>>,
     stats: RefCell<Stats>,
+    /// What TaxJar's answers taught, per tax context, for `peek`.
+    lessons: RefCell<Lessons>,
+    /// Provisional figures `peek` gave, by cart key, until TaxJar answers.
+    shown: RefCell<Vec<(String, Estimate)>>,
 }
 
 /// Memoized TaxJar estimates per cart state.
@@ -146,6 +152,16 @@ impl Estimator {
         self.driver.run(&text, signal)
     }
 
+    /// The cart's figure now, synchronously and with no call: a memo hit
+    /// (`source: "cache"`), a no-nexus or exempt zero, or a provisional
+    /// estimate (`source: "provisional"`, `provisional: true`) from the
+    /// rates TaxJar gave the same tax context; `null` when none is known
+    /// or the cart is invalid. It changes no memo entry and no counter.
+    #[wasm_bindgen(unchecked_return_type = "Estimate | null")]
+    pub fn peek(&self, #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue) -> JsValue {
+        self.inner.peek(&cart).unwrap_or(JsValue::NULL)
+    }
+
     /// The counters so far.
     #[wasm_bindgen(unchecked_return_type = "EstimatorStats")]
     pub fn stats(&self) -> JsValue {
@@ -156,6 +172,8 @@ impl Estimator {
     pub fn clear(&self) {
         self.inner.memo.borrow_mut().clear();
         self.inner.texts.borrow_mut().clear();
+        self.inner.lessons.borrow_mut().clear();
+        self.inner.shown.borrow_mut().clear();
         if let Some(storage) = self.inner.storage() {
             let keys: Vec<String> = (0..storage.length().unwrap_or(0))
                 .filter_map(|i| storage.key(i).ok().flatten())

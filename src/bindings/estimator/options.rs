@@ -11,7 +11,7 @@ use super::{Inner, Nexus};
 use crate::bindings::convert::{cart_from_js, from_js};
 use crate::bindings::options::{wrong_type, Options};
 use crate::error::{Code, Error};
-use crate::estimator::{Memo, Region, Stats};
+use crate::estimator::{Lessons, Memo, Region, Stats};
 
 /// A number option at least zero, or `default` when absent.
 fn at_least_zero(value: Option<f64>, default: f64, field: &str) -> Result<f64, Error> {
@@ -125,6 +125,8 @@ impl Inner {
             regions_version: Cell::new(0),
             in_flight: RefCell::new(HashMap::new()),
             stats: RefCell::new(Stats::default()),
+            lessons: RefCell::new(Lessons::new()),
+            shown: RefCell::new(Vec::new()),
         })
     }
 }

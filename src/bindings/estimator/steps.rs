@@ -134,6 +134,7 @@ impl EstimatorSteps {
             }
             let response: TaxResponse = parse_body(status, &body)?;
             let estimate = apply_tax(&flight.cart, &response);
+            inner.taught(&key, &flight.cart, &response, &estimate);
             serde_json::to_string(&estimate)
                 .map(|json| (json, estimate.estimated))
                 .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))
