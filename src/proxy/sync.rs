@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::config::Config;
 use super::reply::Reply;
+use super::route::Matched;
 use super::upstream::{Outcome as Answer, UpstreamRequest};
 use crate::error::{Code, Error};
 use crate::sync::engine::{self, Action, Attempt, Outcome, Plan};
@@ -102,6 +103,16 @@ fn items(body: Value, list: &str) -> Result<Vec<(String, Value)>, Error> {
         .enumerate()
         .map(|(i, v)| (format!("{list}[{i}]."), v))
         .collect())
+}
+
+/// What a `/sync/*` route queues: refunds on `POST /sync/refunds`, orders
+/// on `POST /sync/orders` (the only other sync route).
+pub fn resource(matched: &Matched) -> Resource {
+    if matched.route.pattern == "/sync/refunds" {
+        Resource::Refund
+    } else {
+        Resource::Order
+    }
 }
 
 /// Checks a `/sync/orders` (`resource` Order) or `/sync/refunds` (Refund)

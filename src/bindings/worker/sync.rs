@@ -13,7 +13,7 @@ use crate::proxy::route::Kind;
 use crate::proxy::sync::{self as plan, Job, Step};
 use crate::proxy::upstream::answer_limit;
 use crate::proxy::Reply;
-use crate::sync::engine::{Plan, Resource, SyncRecord};
+use crate::sync::engine::{Plan, SyncRecord};
 use crate::sync::time::format_iso;
 use crate::sync::TransactionOptions;
 
@@ -57,11 +57,7 @@ pub(super) async fn enqueue(
     bytes: &[u8],
     runtime: &WorkerRuntime,
 ) -> Reply {
-    let resource = if admitted.matched.route.pattern == "/sync/refunds" {
-        Resource::Refund
-    } else {
-        Resource::Order
-    };
+    let resource = plan::resource(&admitted.matched);
     let jobs = match plan::jobs(resource, bytes, &options(config)) {
         Ok(jobs) => jobs,
         Err(reply) => return reply,

@@ -37,6 +37,13 @@ fn first(job: &Job) -> Attempt {
 }
 
 #[test]
+fn each_sync_route_queues_its_resource() {
+    let route = |path: &str| crate::proxy::route::match_route("POST", path).unwrap();
+    assert_eq!(resource(&route("/sync/refunds")), Resource::Refund);
+    assert_eq!(resource(&route("/sync/orders")), Resource::Order);
+}
+
+#[test]
 fn bodies_split_into_jobs_or_name_the_bad_field() {
     let list = jobs_of(
         Resource::Order,
