@@ -10,7 +10,7 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 use super::{order_arg, refund_arg};
-use crate::bindings::convert::{from_js, js_error, to_js};
+use crate::bindings::convert::{from_js, to_js};
 use crate::bindings::options::Options;
 use crate::bindings::transport::{check_not_redirect, fetch_error, refuse_redirects};
 use crate::error::{Code, Error};
@@ -78,7 +78,7 @@ impl TransactionSync {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "TransactionSyncOptions")] options: JsValue,
     ) -> Result<TransactionSync, JsValue> {
-        Self::build(options).map_err(|e| js_error(&e))
+        Ok(Self::build(options)?)
     }
 
     fn build(options: JsValue) -> Result<TransactionSync, Error> {
@@ -260,10 +260,7 @@ impl TransactionSync {
 
 impl Inner {
     fn start(self: Rc<Self>, resource: Resource, plan: Result<Plan, Error>) -> Promise {
-        future_to_promise(async move {
-            let plan = plan.map_err(|e| js_error(&e))?;
-            self.run(resource, plan).await.map_err(|e| js_error(&e))
-        })
+        future_to_promise(async move { Ok(self.run(resource, plan?).await?) })
     }
 
     fn log(&self, entry: &LogEntry) {
