@@ -5,6 +5,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use super::clock::now_seconds;
 use super::convert::json_text;
 use super::options::Options;
 use crate::cart::parse_json;
@@ -67,6 +68,5 @@ pub fn customer_context(
     let options = Options::new(options, "options.", "options", &OPTIONS)?;
     let secret = options.string("secret")?;
     let ttl = options.number("ttlSeconds")?;
-    let now = (js_sys::Date::now() / 1000.0) as u64;
-    Ok(create(&value, secret.as_deref(), ttl, now)?)
+    Ok(create(&value, secret.as_deref(), ttl, now_seconds())?)
 }

@@ -145,17 +145,6 @@ impl From<Sent> for Outcome {
 }
 
 impl Outcome {
-    /// Whether this outcome is worth one more attempt: 5xx, timeouts and
-    /// network failures (not 4xx: the same request gets the same answer;
-    /// nor an answer too large, which would come again).
-    pub fn transient(&self) -> bool {
-        match self {
-            Outcome::Answered { status, .. } => *status >= 500,
-            Outcome::TooLarge { .. } => false,
-            Outcome::TimedOut | Outcome::Failed => true,
-        }
-    }
-
     /// The outcome as it may be used: body and `Retry-After` redacted, and
     /// a `Retry-After` that is not one [`plain_retry_after`] accepts dropped.
     pub fn redacted(self, redactor: &Redactor) -> Outcome {
@@ -192,23 +181,6 @@ pub fn plain_retry_after(value: &str) -> Option<&str> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b' ' || b == b',' || b == b':');
     (seconds || date).then_some(value)
-}
-
-/// Whether to send the request again after `attempts` attempts ended in
-/// `outcome`.
-pub fn should_retry(matched: &Matched, outcome: &Outcome, attempts: u32) -> bool {
-    attempts < MAX_ATTEMPTS && outcome.transient() && matched.route.retry_safe(&matched.method)
-}
-
-/// The pause before a retry for `random` in `[0, 1)` (from `Math.random`),
-/// so that many isolates retrying at once do not arrive together.
-pub fn retry_delay_ms(random: f64) -> u32 {
-    let random = if random.is_finite() {
-        random.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    RETRY_MIN_MS + (random * RETRY_JITTER_MS as f64) as u32
 }
 
 /// How the Worker sends a call on `matched`'s route: each attempt within
