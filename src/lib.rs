@@ -15,7 +15,8 @@
 //!
 //! Around the pipeline: [`estimator`] (memo, nexus gate, for the browser
 //! `Estimator`), [`context`] (signed customer contexts), [`proxy`] (the Worker's decisions) and [`offline`]
-//! (backup estimates from summarized rates). [`money`] and [`error`] serve
+//! (backup estimates from summarized rates). The server build's calls to
+//! TaxJar share one attempt driver, `http`. [`money`] and [`error`] serve
 //! them all; [`redact`] keeps secrets out of everything the Worker
 //! sends or logs. Everything here is plain Rust;
 //! the JS conversion lives in `bindings` alone.
@@ -28,6 +29,8 @@ pub mod context;
 pub mod error;
 pub mod estimate;
 pub mod estimator;
+#[cfg(feature = "sync")]
+pub mod http;
 pub mod key;
 #[cfg(feature = "legacy")]
 pub mod legacy;

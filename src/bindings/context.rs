@@ -5,7 +5,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{js_result, json_text};
+use super::clock::now_seconds;
+use super::convert::json_text;
 use super::options::Options;
 use crate::cart::parse_json;
 use crate::context::create;
@@ -50,27 +51,22 @@ pub fn customer_context(
     #[wasm_bindgen(unchecked_param_type = "CustomerContextFields")] fields: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CustomerContextOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
-    js_result((|| {
-        if !fields.is_object() {
-            return Err(Error::new(
-                Code::InvalidType,
-                "the customer context must be an object",
-            ));
-        }
-        let value = parse_json(&json_text(&fields, "context")?)
-            .map_err(|e| Error::new(Code::InvalidType, format!("the customer context: {e}")))?;
-        if !options.is_object() {
-            // The secret is required, so the options are too.
-            return Err(Error::field(
-                Code::InvalidValue,
-                "options.secret",
-                "options.secret is required",
-            ));
-        }
-        let options = Options::new(options, "options.", "options", &OPTIONS)?;
-        let secret = options.string("secret")?;
-        let ttl = options.number("ttlSeconds")?;
-        let now = (js_sys::Date::now() / 1000.0) as u64;
-        create(&value, secret.as_deref(), ttl, now)
-    })())
+    if !fields.is_object() {
+        return Err(Error::new(Code::InvalidType, "the customer context must be an object").into());
+    }
+    let value = parse_json(&json_text(&fields, "context")?)
+        .map_err(|e| Error::new(Code::InvalidType, format!("the customer context: {e}")))?;
+    if !options.is_object() {
+        // The secret is required, so the options are too.
+        return Err(Error::field(
+            Code::InvalidValue,
+            "options.secret",
+            "options.secret is required",
+        )
+        .into());
+    }
+    let options = Options::new(options, "options.", "options", &OPTIONS)?;
+    let secret = options.string("secret")?;
+    let ttl = options.number("ttlSeconds")?;
+    Ok(create(&value, secret.as_deref(), ttl, now_seconds())?)
 }

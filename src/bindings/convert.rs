@@ -28,7 +28,15 @@ extern "C" {
 }
 
 /// A core error as a JS `Error` with `code`, `field`, `status` and
-/// `detail` properties (null when they do not apply).
+/// `detail` properties (null when they do not apply). Through this impl a
+/// binding returning `Result<_, JsValue>` raises a core error with `?`.
+impl From<Error> for JsValue {
+    fn from(error: Error) -> JsValue {
+        js_error(&error)
+    }
+}
+
+/// A core error as a JS `Error`: what `JsValue::from(error)` gives.
 pub fn js_error(error: &Error) -> JsValue {
     let js = JsError::new(&error.message);
     js.set_name("EdgetaxError");
@@ -119,7 +127,11 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
-/// Core result → JS result.
+/// Core result → JS result. The browser build's exports (`taxRequest`,
+/// `applyTax`, `cartKey`, `allocate`, `offlineEstimate`) pass their whole
+/// body through this one call rather than `?` at each step: measured, `?`
+/// there adds about 480 B gzip to the browser `.wasm`. The server build's
+/// bindings use `?`.
 pub fn js_result<T>(result: Result<T, Error>) -> Result<T, JsValue> {
-    result.map_err(|e| js_error(&e))
+    result.map_err(JsValue::from)
 }

@@ -5,8 +5,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{body_text, js_result, to_js};
-use crate::error::{Error, Result};
+use super::convert::{body_text, to_js};
+use crate::error::Result;
 use crate::legacy::{self, Dialect};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -122,7 +122,8 @@ pub fn authorization_header(
     #[wasm_bindgen(js_name = apiKey)] api_key: &str,
     #[wasm_bindgen(unchecked_optional_param_type = "Dialect")] dialect: Option<String>,
 ) -> std::result::Result<String, JsValue> {
-    js_result(dialect_option(dialect.as_deref()).map(|d| legacy::auth_header(d, api_key)))
+    let dialect = dialect_option(dialect.as_deref())?;
+    Ok(legacy::auth_header(dialect, api_key))
 }
 
 /// The request of the original `GET /tax_categories`.
@@ -138,13 +139,11 @@ pub fn parse_legacy_categories(
     #[wasm_bindgen(unchecked_param_type = "string | object")] body: JsValue,
     status: Option<u16>,
 ) -> std::result::Result<JsValue, JsValue> {
-    js_result((|| -> std::result::Result<JsValue, Error> {
-        let text = body_text(&body, "body")?;
-        Ok(to_js(&legacy::parse_categories(
-            status.unwrap_or(200),
-            &text,
-        )?))
-    })())
+    let text = body_text(&body, "body")?;
+    Ok(to_js(&legacy::parse_categories(
+        status.unwrap_or(200),
+        &text,
+    )?))
 }
 
 /// The request of the original `GET /locations/<zip>/<city>?country=`;
@@ -155,7 +154,8 @@ pub fn legacy_location_request(
     city: Option<String>,
     country: Option<String>,
 ) -> std::result::Result<JsValue, JsValue> {
-    js_result(legacy::location_request(zip, city.as_deref(), country.as_deref()).map(|r| to_js(&r)))
+    let request = legacy::location_request(zip, city.as_deref(), country.as_deref())?;
+    Ok(to_js(&request))
 }
 
 /// The location of a `GET /locations/...` answer (its body as text or
@@ -165,11 +165,9 @@ pub fn parse_legacy_location(
     #[wasm_bindgen(unchecked_param_type = "string | LegacyLocationResponse")] body: JsValue,
     status: Option<u16>,
 ) -> std::result::Result<JsValue, JsValue> {
-    js_result((|| -> std::result::Result<JsValue, Error> {
-        let text = body_text(&body, "body")?;
-        Ok(to_js(&legacy::parse_location(
-            status.unwrap_or(200),
-            &text,
-        )?))
-    })())
+    let text = body_text(&body, "body")?;
+    Ok(to_js(&legacy::parse_location(
+        status.unwrap_or(200),
+        &text,
+    )?))
 }

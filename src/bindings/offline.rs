@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::clock::today;
 use super::convert::{cart_from_js, js_result, to_js};
 use super::options::wrong_type;
 use crate::error::{Code, Error};
@@ -169,7 +170,6 @@ pub fn offline_estimate_js(
     js_result((|| {
         let cart = ValidCart::new(&cart_from_js(cart)?)?;
         let options = options_from_js(rates.unwrap_or(JsValue::UNDEFINED))?;
-        let today = Date::from_unix_ms(js_sys::Date::now());
-        Ok(to_js(&offline_estimate(&cart, today, &options)))
+        Ok(to_js(&offline_estimate(&cart, today(), &options)))
     })())
 }

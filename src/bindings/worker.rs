@@ -3,129 +3,47 @@
 //! `await proxy.refreshRates(runtime)` from the scheduled handler, and
 //! `await proxy.syncMessage(body, attempts, runtime)` per queue message.
 //!
-//! Only I/O lives here (and in `worker/io.rs`, `worker/rates.rs`):
-//! reading the request, the Rate Limiting binding, the Cache API, KV,
-//! `fetch` with a timeout, the retry pause, building the `Response` and
-//! printing the log line. Every decision is made by [`crate::proxy`].
+//! Only I/O lives here (and in `worker/io.rs`, `worker/flight.rs`,
+//! `worker/rates.rs`, `worker/sync.rs`): reading the request, the Rate
+//! Limiting binding, the Cache API, KV, building the `Response` and the
+//! log line's writing. TaxJar is called through `bindings::http` by the
+//! core's attempt driver. Every decision is made by [`crate::proxy`].
 
+mod flight;
 mod io;
 mod rates;
 mod sync;
+mod types;
 
-use io::{binding_allows, cache_get, cache_put, fetch_once, read_body, sleep_promise, to_response};
+use flight::{coalesced, Flight};
+use io::{binding_allows, cache_get, cache_put, read_body, to_response};
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use js_sys::{Array, Date, Function, Math, Promise, Reflect};
+use js_sys::{Array, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{Request, Response};
 
-use crate::offline::{Date as Day, OfflineOptions};
+use super::clock::{now_ms, now_seconds, today};
+use super::http::Js;
+use super::log::{self as logging, Sink};
+use crate::http::{drive, Driven};
+use crate::offline::OfflineOptions;
 use crate::proxy::config;
 use crate::proxy::config::{Config, ConfigError, VARS};
 use crate::proxy::flow::{self, Admitted, Front, Head, Prepared};
 use crate::proxy::log::{CacheStatus, LogEntry};
 use crate::proxy::ratelimit::TokenBuckets;
 use crate::proxy::route::Kind;
-use crate::proxy::upstream::{
-    answer_limit, retry_delay_ms, should_retry, Outcome, UpstreamRequest,
-};
+use crate::proxy::upstream::{Outcome, Proxied, UpstreamRequest};
 use crate::proxy::{Matched, Reply};
 use crate::redact::Redactor;
 
-#[wasm_bindgen(typescript_custom_section)]
-const WORKER_TYPES: &str = r#"
-/** The Worker's vars and secrets (all strings; other bindings are ignored). */
-export interface WorkerEnv {
-  /** Default "https://api.taxjar.com". */
-  TAXJAR_API_URL?: string;
-  /** Secret: the real TaxJar token. Without it /v2/taxes answers backup estimates (browsers) and the rest 503. */
-  TAXJAR_API_TOKEN?: string;
-  /** Secret: comma-separated keys servers send as `Authorization: Bearer <key>`. */
-  PROXY_KEYS?: string;
-  /** Comma-separated browser origins, matched exactly. */
-  ALLOWED_ORIGINS?: string;
-  /** The `plugin` tag of tax requests; default "edgetax". */
-  PLUGIN?: string;
-  /** Sent to TaxJar as `Referer`. */
-  STORE_URL?: string;
-  /** Default "900"; "0" caches no tax answers. */
-  CACHE_TTL_SECONDS?: string;
-  /** Default "5000", per attempt. */
-  UPSTREAM_TIMEOUT_MS?: string;
-  /** Requests per minute per caller; default "120"; "0" for no limit. */
-  RATE_LIMIT?: string;
-  /** "false" answers /v2/taxes with 503. */
-  CALCULATIONS_ENABLED?: string;
-  /** Default "true": backup estimates for /v2/taxes without a token or when TaxJar fails. */
-  OFFLINE_FALLBACK?: string;
-  /** Default "false": "true" gives backup estimates to proxy-key callers too. */
-  OFFLINE_FOR_SERVERS?: string;
-  /** Default "false": "true" serves /sales_tax, /v1/sales_tax, /tax_categories, /locations/... */
-  LEGACY_ROUTES?: string;
-  /** Default "true": "false" answers /sync/*, /v2/transactions/* and /v2/customers* with 503. */
-  REPORTING_ENABLED?: string;
-}
-
-/** A Queue producer binding (`env.SYNC_QUEUE`). */
-export interface WorkerQueue {
-  sendBatch(messages: { body: unknown }[]): Promise<void>;
-}
-
-/** Where sync records are kept (`env.SYNC_STATE`, a KV namespace). */
-export interface WorkerSyncState {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string): Promise<void>;
-}
-
-/** Where summary rates are kept (a Workers KV namespace). */
-export interface WorkerRates {
-  get(key: string): Promise<string | null>;
-  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
-}
-
-/** The Cache API object to use (`caches.default` in a Worker). */
-export interface WorkerCache {
-  match(key: string): Promise<Response | undefined>;
-  put(key: string, response: Response): Promise<void>;
-}
-
-/** The Workers Rate Limiting binding. */
-export interface WorkerRateLimiter {
-  limit(options: { key: string }): Promise<{ success: boolean }>;
-}
-
-/** What the Worker's runtime lends one request. */
-export interface WorkerRuntime {
-  /** Omit to cache nothing. */
-  cache?: WorkerCache;
-  /** `(promise) => ctx.waitUntil(promise)`: keeps cache writes alive after the answer. */
-  waitUntil(promise: Promise<unknown>): void;
-  /** `env.RATE_LIMITER`, if bound; else a per-isolate token bucket limits. */
-  rateLimiter?: WorkerRateLimiter;
-  /** `env.RATES`, if bound; else summary rates are kept in `cache`. */
-  rates?: WorkerRates;
-  /** `env.SYNC_QUEUE`: where /sync/* queues orders and refunds. */
-  syncQueue?: WorkerQueue;
-  /** `env.SYNC_STATE`: sync records, by transaction id. */
-  syncState?: WorkerSyncState;
-}
-"#;
-
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch_request(request: &Request) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(js_namespace = console, js_name = log)]
-    fn console_log(line: &str);
-
-    #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32) -> Result<JsValue, JsValue>;
-
     /// See `WorkerRuntime` in the TypeScript section.
     #[wasm_bindgen(typescript_type = "WorkerRuntime")]
     pub type WorkerRuntime;
@@ -148,25 +66,7 @@ extern "C" {
 }
 
 /// One upstream exchange: its last outcome, time and attempts.
-#[derive(Clone)]
-struct Upstreamed {
-    outcome: Outcome,
-    upstream_ms: u64,
-    attempts: u32,
-}
-
-/// An upstream call other requests for the same key may wait on, kept
-/// after it lands until its answer is in the cache.
-struct Flight {
-    done: Promise,
-    result: RefCell<Option<Upstreamed>>,
-    /// When the result came (`Date.now()`); 0 while in flight.
-    landed_ms: Cell<f64>,
-}
-
-/// A landed flight is shared for at most this long, should its cache
-/// write never finish.
-const SHARE_LANDED_MS: f64 = 10_000.0;
+type Upstreamed = Driven<Outcome>;
 
 /// Per-isolate state.
 struct State {
@@ -179,9 +79,10 @@ struct State {
 }
 
 impl State {
-    /// The one way a line reaches the Worker's log: redacted.
-    fn log(&self, line: &str) {
-        console_log(&self.redactor.text(line));
+    /// Every line of the Worker's log goes through the one log guard:
+    /// redacted. Gives back what was written.
+    fn log<'a>(&self, line: &'a str) -> std::borrow::Cow<'a, str> {
+        logging::write(Sink::Console, &self.redactor, line)
     }
 }
 
@@ -335,7 +236,7 @@ async fn admit(
             .await
             .then_some(())
             .ok_or_else(flow::binding_refused),
-        None => flow::rate_limit(&mut state.buckets.borrow_mut(), admitted, Date::now()),
+        None => flow::rate_limit(&mut state.buckets.borrow_mut(), admitted, now_ms()),
     };
     if let Err(reply) = allowed {
         return finish(reply, CacheStatus::None);
@@ -359,8 +260,7 @@ async fn admit(
         };
         return finish(reply, CacheStatus::None);
     }
-    let now = (Date::now() / 1000.0) as u64;
-    let prepared = match flow::prepare(config, admitted, &bytes, now) {
+    let prepared = match flow::prepare(config, admitted, &bytes, now_seconds()) {
         Ok(prepared) => prepared,
         Err(reply) => return finish(reply, CacheStatus::None),
     };
@@ -389,11 +289,11 @@ async fn admit(
     };
     log.cache = status;
     if status != CacheStatus::Coalesced {
-        log.upstream_ms = Some(upstreamed.upstream_ms);
+        log.upstream_ms = Some(upstreamed.ms as u64);
         log.attempts = upstreamed.attempts;
     }
-    let finished = flow::answer(config, admitted, &upstreamed.outcome);
-    if flow::falls_back(config, admitted, &upstreamed.outcome, &finished) {
+    let finished = flow::answer(config, admitted, &upstreamed.done);
+    if flow::falls_back(config, admitted, &upstreamed.done, &finished) {
         let options = rates::load(runtime, config).await;
         if let Some(reply) = backup(&prepared, &options) {
             // Never stored, and always a miss: TaxJar is asked next time.
@@ -421,113 +321,24 @@ async fn admit(
 
 /// The backup estimate of a tax request, for today (UTC).
 fn backup(prepared: &Prepared, options: &OfflineOptions) -> Option<Reply> {
-    flow::offline_answer(prepared, Day::from_unix_ms(Date::now()), options)
+    flow::offline_answer(prepared, today(), options)
 }
 
-/// Asks TaxJar, or waits for an identical request of this isolate that
-/// already is asking (or whose answer is not in the cache yet): identical
-/// carts share one upstream call. The leader gets the [`Landing`] that
-/// ends the flight when dropped.
-async fn coalesced(
-    state: &Rc<State>,
-    config: &Config,
-    admitted: &Admitted,
-    prepared: &Prepared,
-    key: &str,
-) -> (Upstreamed, CacheStatus, Option<Landing>) {
-    let waiting = state.inflight.borrow().get(key).cloned();
-    if let Some(flight) = waiting {
-        // Bounded, in case the leading request is cancelled mid-flight.
-        let most = 2 * config.upstream_timeout_ms + 1000;
-        let race = Promise::race(&Array::of2(&flight.done, &sleep_promise(most)));
-        let _ = JsFuture::from(race).await;
-        let fresh = Date::now() - flight.landed_ms.get() < SHARE_LANDED_MS;
-        if let (Some(result), true) = (flight.result.borrow().clone(), fresh) {
-            return (result, CacheStatus::Coalesced, None);
-        }
-    }
-    let mut resolve = None;
-    let done = Promise::new(&mut |res, _rej| resolve = Some(res));
-    let flight = Rc::new(Flight {
-        done,
-        result: RefCell::new(None),
-        landed_ms: Cell::new(0.0),
-    });
-    state
-        .inflight
-        .borrow_mut()
-        .insert(key.to_owned(), flight.clone());
-    let landing = Landing {
-        state: state.clone(),
-        key: key.to_owned(),
-        flight: flight.clone(),
-        resolve,
-    };
-    let result = exchange(state, config, &admitted.matched, &prepared.upstream).await;
-    *flight.result.borrow_mut() = Some(result.clone());
-    flight.landed_ms.set(Date::now());
-    landing.wake();
-    (result, CacheStatus::Miss, Some(landing))
-}
-
-/// Ends a flight even if its request is dropped: followers never hang.
-struct Landing {
-    state: Rc<State>,
-    key: String,
-    flight: Rc<Flight>,
-    resolve: Option<Function>,
-}
-
-impl Landing {
-    /// Lets the followers go (resolving twice does nothing).
-    fn wake(&self) {
-        if let Some(resolve) = &self.resolve {
-            let _ = resolve.call0(&JsValue::UNDEFINED);
-        }
-    }
-}
-
-impl Drop for Landing {
-    fn drop(&mut self) {
-        let mut inflight = self.state.inflight.borrow_mut();
-        // Only this flight: a later one may have replaced a stale entry.
-        if inflight
-            .get(&self.key)
-            .is_some_and(|f| Rc::ptr_eq(f, &self.flight))
-        {
-            inflight.remove(&self.key);
-        }
-        drop(inflight);
-        self.wake();
-    }
-}
-
-/// Sends `call` for `matched`, once more after a short random pause when
-/// [`should_retry`] says so. The answer is read up to its route's bound and
-/// redacted before anything else sees it.
+/// Sends `call` for `matched` as the core's [`Proxied`] says (once more
+/// after a short random pause for a read that failed transiently), its
+/// answer read up to its route's bound and redacted before anything else
+/// sees it.
 async fn exchange(
     state: &State,
     config: &Config,
     matched: &Matched,
     call: &UpstreamRequest,
 ) -> Upstreamed {
-    let started = Date::now();
-    let limit = answer_limit(matched.route.kind);
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let outcome = fetch_once(call, config.upstream_timeout_ms, limit)
-            .await
-            .redacted(&state.redactor);
-        if should_retry(matched, &outcome, attempts) {
-            let _ = JsFuture::from(sleep_promise(retry_delay_ms(Math::random()))).await;
-            continue;
-        }
-        let upstream_ms = (Date::now() - started).max(0.0) as u64;
-        return Upstreamed {
-            outcome,
-            upstream_ms,
-            attempts,
-        };
-    }
+    let mut proxied = Proxied {
+        config,
+        matched,
+        request: call,
+        redactor: &state.redactor,
+    };
+    drive(&mut proxied, &Js).await
 }

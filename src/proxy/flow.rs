@@ -12,7 +12,7 @@
 //!    bodies get [`check_sync_body`] instead.
 //! 4. Without a token, the Worker answers with [`offline_answer`]. Else it
 //!    looks in the cache ([`from_cache`] on a hit), else asks TaxJar,
-//!    retrying as [`super::upstream::should_retry`] says.
+//!    retrying as [`super::upstream::policy`] says.
 //! 5. [`answer`]: the caller's answer and what to store; or, when
 //!    [`falls_back`], [`offline_answer`] (never stored).
 //! 6. [`complete`]: CORS and `x-edgetax-cache` on whatever is sent.

@@ -5,21 +5,26 @@
 //! whole body first and splits it into queue [`Job`]s (all or nothing: a
 //! bad item is a 400 naming its field, and nothing is queued). The queue
 //! consumer then plans each job against its sync record ([`plan`]), sends
-//! the attempts the engine asks for ([`upstream_call`], [`after`]), keeps
-//! the record and, on a failure, retries later ([`retry_delay_seconds`]).
-//! The I/O is in `bindings::worker::sync`.
+//! the attempts the engine asks for ([`Delivery`], driven by
+//! [`crate::http::drive`]: [`upstream_call`], [`after`]), keeps the record
+//! and, on a failure, retries later ([`retry_delay_seconds`]). The I/O is
+//! in `bindings::worker::sync`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::config::Config;
 use super::reply::Reply;
-use super::upstream::{Outcome as Answer, UpstreamRequest};
+use super::route::{Kind, Matched};
+use super::upstream::{answer_limit, Outcome as Answer, UpstreamRequest};
 use crate::error::{Code, Error};
+use crate::http::{Attempts, Policy, Then, Tried};
+use crate::redact::Redactor;
 use crate::sync::engine::{self, Action, Attempt, Outcome, Plan};
 use crate::sync::engine::{Resource, SyncRecord};
 use crate::sync::log::LogEntry;
 use crate::sync::plan::{plan_order, plan_refund};
+use crate::sync::time::format_iso;
 use crate::sync::transaction::{order_transaction_id, refund_transaction_id};
 use crate::sync::{Order, Refund};
 use crate::sync::{SyncSettings, TransactionOptions};
@@ -102,6 +107,16 @@ fn items(body: Value, list: &str) -> Result<Vec<(String, Value)>, Error> {
         .enumerate()
         .map(|(i, v)| (format!("{list}[{i}]."), v))
         .collect())
+}
+
+/// What a `/sync/*` route queues: refunds on `POST /sync/refunds`, orders
+/// on `POST /sync/orders` (the only other sync route).
+pub fn resource(matched: &Matched) -> Resource {
+    if matched.route.pattern == "/sync/refunds" {
+        Resource::Refund
+    } else {
+        Resource::Order
+    }
 }
 
 /// Checks a `/sync/orders` (`resource` Order) or `/sync/refunds` (Refund)
@@ -268,6 +283,65 @@ pub fn after(attempt: &Attempt, answer: &Answer, synced_at: &str) -> Step {
         Answer::TooLarge { status, limit } => retry(too_large(*status, *limit)),
         Answer::TimedOut => retry("TaxJar did not answer in time".to_owned()),
         Answer::Failed => retry("could not reach TaxJar".to_owned()),
+    }
+}
+
+/// The queue consumer's attempts at one job, for [`crate::http::drive`]:
+/// each sent once within `UPSTREAM_TIMEOUT_MS` (the queue retries, later),
+/// its answer redacted, its [`attempt_line`] logged, then [`after`].
+pub struct Delivery<'a, L: FnMut(&str)> {
+    /// The settings (API URL, `STORE_URL`, timeout).
+    pub config: &'a Config,
+    /// The TaxJar token.
+    pub token: &'a str,
+    /// The secrets to take out of every answer.
+    pub redactor: &'a Redactor,
+    /// The attempt to send next.
+    pub attempt: Attempt,
+    /// Where the log lines go.
+    pub log: L,
+}
+
+/// What a delivery came to: the record to keep, and whether the message
+/// is retried (else acknowledged).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delivered {
+    /// The record to keep, if any.
+    pub record: Option<SyncRecord>,
+    /// True when the queue should deliver the message again.
+    pub retry: bool,
+}
+
+impl<L: FnMut(&str)> Attempts for Delivery<'_, L> {
+    type Done = Delivered;
+
+    fn policy(&self) -> Policy {
+        let limit = answer_limit(Kind::Transactions);
+        Policy::once(self.config.upstream_timeout_ms, limit)
+    }
+
+    fn request(&mut self) -> UpstreamRequest {
+        upstream_call(self.config, self.token, &self.attempt)
+    }
+
+    fn after(&mut self, tried: Tried) -> Then<Delivered> {
+        let answer = Answer::from(tried.sent).redacted(self.redactor);
+        let line = attempt_line(self.config, self.token, &self.attempt, &answer, tried.ms);
+        (self.log)(&line);
+        match after(&self.attempt, &answer, &format_iso(tried.now_ms as i64)) {
+            Step::Next(fallback) => {
+                self.attempt = *fallback;
+                Then::Send
+            }
+            Step::Retry { record, .. } => Then::Done(Delivered {
+                record,
+                retry: true,
+            }),
+            Step::Done(outcome) => Then::Done(Delivered {
+                record: outcome.record,
+                retry: false,
+            }),
+        }
     }
 }
 

@@ -24,9 +24,14 @@
 //! after a short random pause, and only on 5xx, timeouts and network
 //! failures.
 
+use crate::http::{Attempts, Failure, Policy, Sent, Then, Tried};
 use crate::legacy::{auth_header, Dialect};
 use crate::model::{parse_body, ErrorBody, TaxResponse};
 use crate::redact::Redactor;
+
+/// The request the Worker sends to TaxJar (`TAXJAR_API_URL`, the route's
+/// path and query, the token among its headers).
+pub use crate::http::UpstreamRequest;
 
 use super::config::Config;
 use super::reply::{reason_phrase, Reply};
@@ -47,9 +52,9 @@ pub const TAXES_ANSWER_LIMIT: usize = 1024 * 1024;
 /// The most bytes of a lookup answer read (1 MiB): the largest, the
 /// summary rates of every region, is under 100 KiB.
 pub const LOOKUP_ANSWER_LIMIT: usize = 1024 * 1024;
-/// The most bytes of a transaction or customer answer read (8 MiB): a
-/// list of every order id of a busy month is the largest.
-pub const RECORDS_ANSWER_LIMIT: usize = 8 * 1024 * 1024;
+/// The most bytes of a transaction or customer answer read (8 MiB), as
+/// `TransactionSync` reads them.
+pub use crate::sync::exchange::RECORDS_ANSWER_LIMIT;
 
 /// How many bytes of an answer on a route of `kind` are read at most.
 /// TaxJar documents no sizes; these are many times its largest answers,
@@ -61,19 +66,6 @@ pub fn answer_limit(kind: Kind) -> usize {
         Kind::Transactions | Kind::Customers | Kind::Sync => RECORDS_ANSWER_LIMIT,
         Kind::Lookup | Kind::LegacyLookup | Kind::AddressValidation => LOOKUP_ANSWER_LIMIT,
     }
-}
-
-/// A request for the Worker to send to TaxJar.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UpstreamRequest {
-    /// `GET`, `POST`, `PUT` or `DELETE`.
-    pub method: String,
-    /// The full URL: `TAXJAR_API_URL`, the route's path and query.
-    pub url: String,
-    /// Headers, the token among them: never log this value.
-    pub headers: Vec<(String, String)>,
-    /// The JSON body, for `POST` and `PUT`.
-    pub body: Option<String>,
 }
 
 /// Builds the request for `matched` with `body`: `Authorization: Bearer
@@ -135,18 +127,24 @@ pub enum Outcome {
     Failed,
 }
 
-impl Outcome {
-    /// Whether this outcome is worth one more attempt: 5xx, timeouts and
-    /// network failures (not 4xx: the same request gets the same answer;
-    /// nor an answer too large, which would come again).
-    pub fn transient(&self) -> bool {
-        match self {
-            Outcome::Answered { status, .. } => *status >= 500,
-            Outcome::TooLarge { .. } => false,
-            Outcome::TimedOut | Outcome::Failed => true,
+/// What the sender's result is to the Worker (a network failure's text is
+/// not passed on: the caller gets "could not reach TaxJar").
+impl From<Sent> for Outcome {
+    fn from(sent: Sent) -> Outcome {
+        match sent {
+            Ok(answer) => Outcome::Answered {
+                status: answer.status,
+                body: answer.body,
+                retry_after: answer.retry_after,
+            },
+            Err(Failure::TooLarge { status, limit }) => Outcome::TooLarge { status, limit },
+            Err(Failure::TimedOut) => Outcome::TimedOut,
+            Err(Failure::Failed(_)) => Outcome::Failed,
         }
     }
+}
 
+impl Outcome {
     /// The outcome as it may be used: body and `Retry-After` redacted, and
     /// a `Retry-After` that is not one [`plain_retry_after`] accepts dropped.
     pub fn redacted(self, redactor: &Redactor) -> Outcome {
@@ -185,21 +183,48 @@ pub fn plain_retry_after(value: &str) -> Option<&str> {
     (seconds || date).then_some(value)
 }
 
-/// Whether to send the request again after `attempts` attempts ended in
-/// `outcome`.
-pub fn should_retry(matched: &Matched, outcome: &Outcome, attempts: u32) -> bool {
-    attempts < MAX_ATTEMPTS && outcome.transient() && matched.route.retry_safe(&matched.method)
+/// How the Worker sends a call on `matched`'s route: each attempt within
+/// `UPSTREAM_TIMEOUT_MS`, the answer read up to [`answer_limit`], and a
+/// read (taxes, lookups, address validation, GETs) sent once more after a
+/// transient failure ([`crate::http::transient`]), after a short random
+/// pause. Writes are sent once: a retry could write twice.
+pub fn policy(config: &Config, matched: &Matched) -> Policy {
+    let retry_safe = matched.route.retry_safe(&matched.method);
+    Policy {
+        max_attempts: if retry_safe { MAX_ATTEMPTS } else { 1 },
+        retry_min_ms: RETRY_MIN_MS,
+        retry_jitter_ms: RETRY_JITTER_MS,
+        ..Policy::once(config.upstream_timeout_ms, answer_limit(matched.route.kind))
+    }
 }
 
-/// The pause before a retry for `random` in `[0, 1)` (from `Math.random`),
-/// so that many isolates retrying at once do not arrive together.
-pub fn retry_delay_ms(random: f64) -> u32 {
-    let random = if random.is_finite() {
-        random.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    RETRY_MIN_MS + (random * RETRY_JITTER_MS as f64) as u32
+/// One proxied call, for [`crate::http::drive`]: `request` sent as
+/// [`policy`] says, its answer redacted as it arrives.
+pub struct Proxied<'a> {
+    /// The settings (the timeout).
+    pub config: &'a Config,
+    /// The route called (the size bound, whether to retry).
+    pub matched: &'a Matched,
+    /// What to send.
+    pub request: &'a UpstreamRequest,
+    /// The secrets to take out of the answer.
+    pub redactor: &'a Redactor,
+}
+
+impl Attempts for Proxied<'_> {
+    type Done = Outcome;
+
+    fn policy(&self) -> Policy {
+        policy(self.config, self.matched)
+    }
+
+    fn request(&mut self) -> UpstreamRequest {
+        self.request.clone()
+    }
+
+    fn after(&mut self, tried: Tried) -> Then<Outcome> {
+        Then::Done(Outcome::from(tried.sent).redacted(self.redactor))
+    }
 }
 
 /// The caller's answer for TaxJar's `outcome` on `matched`'s route, and
@@ -331,163 +356,4 @@ fn json_object(body: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proxy::route::match_route;
-    use crate::proxy::testing::{answered, config, tj};
-    use crate::proxy::upstream;
-
-    #[test]
-    fn upstream_answers_are_mapped() {
-        let c = config();
-        let map = |kind: Kind, outcome: Outcome| upstream::map(&c, kind, &outcome);
-        let tax = r#"{"tax":{"amount_to_collect":1.35,"freight_taxable":false,"has_nexus":true,
-            "order_total_amount":16.5,"rate":0.09,"shipping":1.5,"taxable_amount":15}}"#;
-        let (r, own) = map(Kind::Taxes, answered(200, tax, None));
-        assert_eq!((r.status, r.body.as_deref(), own), (200, Some(tax), true));
-        let (r, own) = map(Kind::Taxes, answered(200, "<html>hi</html>", None));
-        let html = "502 Bad Gateway: TaxJar's 200 answer is not JSON; body: \"<html>hi</html>\"";
-        assert_eq!((tj(&r).as_str(), own), (html, false));
-        assert_eq!(
-            map(Kind::Taxes, answered(200, r#"{"rate":{}}"#, None))
-                .0
-                .status,
-            502
-        );
-        let (r, own) = map(Kind::Lookup, answered(200, r#"{"rate":{}}"#, None));
-        assert_eq!((r.status, own), (200, true));
-        let (r, own) = map(
-            Kind::Taxes,
-            answered(401, r#"{"error":"Unauthorized"}"#, None),
-        );
-        let rejected =
-            "502 Bad Gateway: proxy token rejected by TaxJar (401): check TAXJAR_API_TOKEN";
-        assert_eq!((tj(&r).as_str(), own), (rejected, false));
-        let limited = r#"{"error":"Too Many Requests","detail":"slow down","status":429}"#;
-        let (r, own) = map(Kind::Taxes, answered(429, limited, Some("7")));
-        assert_eq!(
-            (r.status, r.body.as_deref(), own),
-            (429, Some(limited), false)
-        );
-        assert_eq!(r.header("Retry-After"), Some("7"));
-        let (r, _) = map(Kind::Taxes, answered(429, "", None));
-        assert_eq!(
-            tj(&r),
-            "429 Too Many Requests: TaxJar's rate limit was reached"
-        );
-        assert_eq!(r.header("Retry-After"), None);
-        let bad = r#"{"error":"Bad Request","detail":"to_zip 9 is not used","status":400}"#;
-        let (r, own) = map(Kind::Taxes, answered(400, bad, None));
-        assert_eq!((r.status, r.body.as_deref(), own), (400, Some(bad), true));
-        let (r, own) = map(Kind::Lookup, answered(404, "<html>nope</html>", None));
-        let page = "502 Bad Gateway: TaxJar answered 404 Not Found; body: \"<html>nope</html>\"";
-        assert_eq!((tj(&r).as_str(), own), (page, false));
-        let boom = r#"{"error":"Internal Server Error","detail":"boom"}"#;
-        let (r, _) = map(Kind::Taxes, answered(500, boom, None));
-        assert_eq!(
-            tj(&r),
-            "502 Bad Gateway: TaxJar answered 500 Internal Server Error: boom"
-        );
-        let (r, _) = map(Kind::Taxes, answered(503, "", None));
-        let empty = "502 Bad Gateway: TaxJar answered 503 Service Unavailable with an empty body";
-        assert_eq!(tj(&r), empty);
-        let timeout = "504 Gateway Timeout: TaxJar did not answer within 5000 ms";
-        assert_eq!(tj(&map(Kind::Taxes, Outcome::TimedOut).0), timeout);
-        let failed = "502 Bad Gateway: could not reach TaxJar";
-        assert_eq!(tj(&map(Kind::Taxes, Outcome::Failed).0), failed);
-    }
-
-    #[test]
-    fn odd_answers_become_clean_errors() {
-        let c = config();
-        let map =
-            |status: u16, body: &str| upstream::map(&c, Kind::Taxes, &answered(status, body, None));
-        let (r, own) = map(
-            400,
-            r#"{"error":"Bad Request","detail":"to_zip 9","status":"400"}"#,
-        );
-        assert_eq!((tj(&r).as_str(), own), ("400 Bad Request: to_zip 9", true));
-        let listed = r#"{"error":"Unprocessable Entity","detail":["a","b"],"status":422}"#;
-        assert_eq!(tj(&map(422, listed).0), "422 Unprocessable Entity: a; b");
-        let (r, own) = map(429, r#"{"detail":"slow","status":429.0}"#);
-        assert_eq!(
-            (tj(&r).as_str(), own),
-            ("429 Too Many Requests: slow", false)
-        );
-        // A clean body goes as written, byte for byte.
-        let clean = r#"{"error":"Not Found","detail":"no","status":404,"x":1}"#;
-        assert_eq!(map(404, clean).0.body.as_deref(), Some(clean));
-        let (r, own) = map(307, "");
-        let redirect = "502 Bad Gateway: TaxJar answered 307 with a redirect, which the Worker \
-                        does not follow: check TAXJAR_API_URL";
-        assert_eq!((tj(&r).as_str(), own), (redirect, false));
-    }
-
-    #[test]
-    fn answers_are_redacted_as_they_arrive() {
-        let r = Redactor::new(["test-token", "pk_test_1"]);
-        let echo =
-            r#"{"error":"Bad Request","detail":"Bearer test-token; key pk_test_1","status":400}"#;
-        let got = answered(400, echo, Some("test-token")).redacted(&r);
-        let clean =
-            r#"{"error":"Bad Request","detail":"Bearer [REDACTED]; key [REDACTED]","status":400}"#;
-        assert_eq!(got, answered(400, clean, None));
-        // A plain Retry-After is kept; one that echoes anything is dropped.
-        for (value, kept) in [
-            ("7", Some("7")),
-            (" 120 ", Some("120")),
-            (
-                "Wed, 21 Oct 2026 07:28:00 GMT",
-                Some("Wed, 21 Oct 2026 07:28:00 GMT"),
-            ),
-            ("7 test-token", None),
-            ("Bearer test-token GMT", None),
-            ("", None),
-            ("12345678901", None),
-        ] {
-            let got = answered(429, "", Some(value)).redacted(&r);
-            assert_eq!(got, answered(429, "", kept), "{value:?}");
-        }
-        let big = Outcome::TooLarge {
-            status: 200,
-            limit: 1024,
-        };
-        assert_eq!(big.clone().redacted(&r), big);
-    }
-
-    #[test]
-    fn answers_over_their_bound_are_refused() {
-        let c = config();
-        assert_eq!(answer_limit(Kind::Taxes), 1_048_576);
-        assert_eq!(answer_limit(Kind::LegacySalesTax), 1_048_576);
-        assert_eq!(answer_limit(Kind::Lookup), 1_048_576);
-        assert_eq!(answer_limit(Kind::Transactions), 8_388_608);
-        let big = Outcome::TooLarge {
-            status: 200,
-            limit: TAXES_ANSWER_LIMIT,
-        };
-        let (reply, own) = upstream::map(&c, Kind::Taxes, &big);
-        let detail = "502 Bad Gateway: TaxJar's 200 answer is larger than 1024 KiB, \
-                      which the Worker does not read";
-        assert_eq!((tj(&reply).as_str(), own), (detail, false));
-        let taxes = match_route("POST", "/v2/taxes").unwrap();
-        assert!(!should_retry(&taxes, &big, 1));
-    }
-
-    #[test]
-    fn retries_only_reads_once_on_transient_failures() {
-        let taxes = match_route("POST", "/v2/taxes").unwrap();
-        let create = match_route("POST", "/v2/transactions/orders").unwrap();
-        let list = match_route("GET", "/v2/transactions/orders").unwrap();
-        let status = |s: u16| answered(s, "", None);
-        for outcome in [status(500), status(503), Outcome::TimedOut, Outcome::Failed] {
-            assert!(should_retry(&taxes, &outcome, 1) && should_retry(&list, &outcome, 1));
-            assert!(!should_retry(&taxes, &outcome, 2) && !should_retry(&create, &outcome, 1));
-        }
-        for outcome in [status(200), status(400), status(401), status(429)] {
-            assert!(!should_retry(&taxes, &outcome, 1));
-        }
-        let delays = [0.0, 0.5, 0.999, f64::NAN].map(retry_delay_ms);
-        assert_eq!(delays, [50, 150, 249, 50]);
-    }
-}
+mod tests;

@@ -13,6 +13,7 @@
 //! | customers | [`customer`] | `POST/PUT /v2/customers` bodies |
 //! | engine | [`engine`] | create/update/delete decisions, fallbacks, hashes |
 //! | log | [`log`] | request and response logs, the token redacted |
+//! | calls | [`exchange`] | one `TransactionSync` call: requests, fallback, logs, errors |
 //! | backfill | [`backfill`] | create, update or skip per order, by sync date |
 //! | export | [`csv`] | TaxJar's CSV transaction-import format |
 //!
@@ -23,6 +24,7 @@ pub mod backfill;
 pub mod csv;
 pub mod customer;
 pub mod engine;
+pub mod exchange;
 pub mod lines;
 pub mod log;
 pub mod order;

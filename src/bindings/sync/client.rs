@@ -1,22 +1,24 @@
-//! The `TransactionSync` class: sends what the core's engine decides.
+//! The `TransactionSync` class: sends what the core's engine decides, as
+//! the core's [`Exchange`] drives it through `bindings::http`.
 
 use std::rc::Rc;
 
-use gloo_net::http::{Method, RequestBuilder};
 use js_sys::{Function, Promise};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
-use web_sys::AbortSignal;
 
 use super::{order_arg, refund_arg};
-use crate::bindings::convert::{from_js, js_error, to_js};
+use crate::bindings::clock;
+use crate::bindings::convert::{from_js, to_js};
+use crate::bindings::http::Js;
+use crate::bindings::log::{self as logging, Sink};
 use crate::bindings::options::Options;
-use crate::bindings::transport::{check_not_redirect, fetch_error, refuse_redirects};
 use crate::error::{Code, Error};
-use crate::sync::engine::{
-    next, plan_delete, plan_upsert, Attempt, Outcome, Payload, Plan, Resource, SyncRecord,
-};
+use crate::http::drive;
+use crate::redact::Redactor;
+use crate::sync::engine::{plan_delete, plan_upsert, Outcome, Payload, Plan, Resource, SyncRecord};
+use crate::sync::exchange::Exchange;
 use crate::sync::log::LogEntry;
 use crate::sync::plan::{plan_order, plan_refund};
 use crate::sync::rules::transaction_id;
@@ -31,6 +33,8 @@ struct Inner {
     settings: SyncSettings,
     on_log: Option<Function>,
     now: Option<Function>,
+    /// Takes the key out of log entries once more, as every log guard does.
+    redactor: Redactor,
 }
 
 /// Sends orders, refunds and customers to TaxJar: POST, PUT, DELETE with
@@ -78,7 +82,7 @@ impl TransactionSync {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "TransactionSyncOptions")] options: JsValue,
     ) -> Result<TransactionSync, JsValue> {
-        Self::build(options).map_err(|e| js_error(&e))
+        Ok(Self::build(options)?)
     }
 
     fn build(options: JsValue) -> Result<TransactionSync, Error> {
@@ -121,13 +125,15 @@ impl TransactionSync {
                 ))
             }
         };
+        let api_key = required(options.string("apiKey")?, "apiKey")?;
         Ok(TransactionSync {
             inner: Rc::new(Inner {
                 api_url: required(options.string("apiUrl")?, "apiUrl")?
                     .trim()
                     .trim_end_matches('/')
                     .to_owned(),
-                api_key: required(options.string("apiKey")?, "apiKey")?,
+                redactor: Redactor::new([api_key.as_str()]),
+                api_key,
                 timeout_ms: timeout_ms as u32,
                 options: TransactionOptions {
                     plugin: options.string("plugin")?,
@@ -260,88 +266,46 @@ impl TransactionSync {
 
 impl Inner {
     fn start(self: Rc<Self>, resource: Resource, plan: Result<Plan, Error>) -> Promise {
-        future_to_promise(async move {
-            let plan = plan.map_err(|e| js_error(&e))?;
-            self.run(resource, plan).await.map_err(|e| js_error(&e))
-        })
+        future_to_promise(async move { Ok(self.run(resource, plan?).await?) })
     }
 
     fn log(&self, entry: &LogEntry) {
         if let Some(on_log) = &self.on_log {
-            // A throwing logger must not break the sync.
-            let _ = on_log.call1(&JsValue::UNDEFINED, &to_js(entry));
+            let line = serde_json::to_string(entry).unwrap_or_default();
+            logging::write(Sink::Callback(on_log), &self.redactor, &line);
         }
     }
 
+    /// The caller's `now` option, else the clock: when a record is synced.
     fn now_ms(&self) -> f64 {
         self.now
             .as_ref()
             .and_then(|f| f.call0(&JsValue::UNDEFINED).ok())
             .and_then(|v| v.as_f64())
             .filter(|v| v.is_finite())
-            .unwrap_or_else(js_sys::Date::now)
+            .unwrap_or_else(clock::now_ms)
     }
 
     async fn run(&self, resource: Resource, plan: Plan) -> Result<JsValue, Error> {
-        let mut attempt = match plan {
+        let attempt = match plan {
             Plan::Skip(outcome) => {
                 self.log(&LogEntry::skip(resource, &outcome));
                 return Ok(js_outcome(&outcome, None));
             }
             Plan::Send(attempt) => *attempt,
         };
-        loop {
-            let (base, key) = (&self.api_url, &self.api_key);
-            self.log(&LogEntry::request(&attempt, base, key));
-            let started = js_sys::Date::now();
-            let (status, body) = match self.send(&attempt).await {
-                Ok(answer) => answer,
-                Err(error) => {
-                    let ms = js_sys::Date::now() - started;
-                    self.log(&LogEntry::error(&attempt, base, key, &error, ms));
-                    return Err(error);
-                }
-            };
-            let ms = js_sys::Date::now() - started;
-            self.log(&LogEntry::response(&attempt, base, key, status, &body, ms));
-            match next(&attempt, status, &body)? {
-                Some(fallback) => attempt = fallback,
-                None => {
-                    let synced_at = format_iso(self.now_ms() as i64);
-                    return Ok(js_outcome(
-                        &attempt.outcome(status, &synced_at),
-                        Some(&body),
-                    ));
-                }
-            }
-        }
-    }
-
-    async fn send(&self, attempt: &Attempt) -> Result<(u16, String), Error> {
-        let url = format!("{}{}", self.api_url, attempt.request.path_and_query());
-        let method = match attempt.request.method {
-            "POST" => Method::POST,
-            "PUT" => Method::PUT,
-            "DELETE" => Method::DELETE,
-            _ => Method::GET,
+        let mut exchange = Exchange {
+            api_url: &self.api_url,
+            api_key: &self.api_key,
+            timeout_ms: self.timeout_ms,
+            attempt,
+            log: |entry: &LogEntry| self.log(entry),
         };
-        // Always with the token: never follow a redirect.
-        let mut builder = refuse_redirects(RequestBuilder::new(&url).method(method));
-        for (name, value) in attempt.headers(&self.api_key) {
-            builder = builder.header(name, &value);
-        }
-        let signal = AbortSignal::timeout_with_u32(self.timeout_ms);
-        let builder = builder.abort_signal(Some(&signal));
-        let fail = |e| fetch_error(e, self.timeout_ms);
-        let request = match &attempt.request.body {
-            Some(body) => builder.body(body.to_string()),
-            None => builder.build(),
-        }
-        .map_err(fail)?;
-        let response = request.send().await.map_err(fail)?;
-        let status = response.status();
-        check_not_redirect(status)?;
-        let text = response.text().await.map_err(fail)?;
-        Ok((status, text))
+        let answered = drive(&mut exchange, &Js).await.done?;
+        let synced_at = format_iso(self.now_ms() as i64);
+        Ok(js_outcome(
+            &answered.outcome(&synced_at),
+            Some(&answered.body),
+        ))
     }
 }

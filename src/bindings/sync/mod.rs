@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, js_result, to_js};
+use super::convert::{from_js, to_js};
 use crate::error::Error;
 use crate::model::transactions::TransactionRequest;
 use crate::sync::backfill::{plan_backfill, BackfillRange};
@@ -63,11 +63,9 @@ pub fn order_transaction_js(
     #[wasm_bindgen(unchecked_param_type = "Order")] order: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "TransactionOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let order = order_arg(order)?;
-        let options: JsTransactionOptions = optional(options, "options")?;
-        Ok(to_js(&order_transaction(&order, &options.into())?))
-    })())
+    let order = order_arg(order)?;
+    let options: JsTransactionOptions = optional(options, "options")?;
+    Ok(to_js(&order_transaction(&order, &options.into())?))
 }
 
 /// The body for `POST /v2/transactions/refunds` (and its `PUT`).
@@ -77,16 +75,14 @@ pub fn refund_transaction_js(
     #[wasm_bindgen(unchecked_param_type = "Order")] order: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "TransactionOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let refund = refund_arg(refund)?;
-        let order = order_arg(order)?;
-        let options: JsTransactionOptions = optional(options, "options")?;
-        Ok(to_js(&refund_transaction(
-            &refund,
-            &order,
-            &options.into(),
-        )?))
-    })())
+    let refund = refund_arg(refund)?;
+    let order = order_arg(order)?;
+    let options: JsTransactionOptions = optional(options, "options")?;
+    Ok(to_js(&refund_transaction(
+        &refund,
+        &order,
+        &options.into(),
+    )?))
 }
 
 /// Whether an order syncs, and why: `{ sync, reason }`.
@@ -95,11 +91,9 @@ pub fn should_sync_js(
     #[wasm_bindgen(unchecked_param_type = "Order")] order: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "SyncSettings")] settings: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let order = order_arg(order)?;
-        let settings: SyncSettings = optional(settings, "settings")?;
-        Ok(to_js(&should_sync(&order, &settings)))
-    })())
+    let order = order_arg(order)?;
+    let settings: SyncSettings = optional(settings, "settings")?;
+    Ok(to_js(&should_sync(&order, &settings)))
 }
 
 /// The body for `POST /v2/customers` (and its `PUT`), checked.
@@ -107,10 +101,8 @@ pub fn should_sync_js(
 pub fn customer_request_js(
     #[wasm_bindgen(unchecked_param_type = "CustomerInput")] customer: JsValue,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let value: Value = from_js(customer, "customer")?;
-        Ok(to_js(&customer_request(&value)?))
-    })())
+    let value: Value = from_js(customer, "customer")?;
+    Ok(to_js(&customer_request(&value)?))
 }
 
 /// Create, update or skip for each order of a backfill, by sync dates.
@@ -119,11 +111,9 @@ pub fn plan_backfill_js(
     #[wasm_bindgen(unchecked_param_type = "BackfillRange")] range: JsValue,
     #[wasm_bindgen(unchecked_param_type = "BackfillItem[]")] items: JsValue,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let range = BackfillRange::from_value(&from_js::<Value>(range, "range")?)?;
-        let items: Value = from_js(items, "items")?;
-        Ok(to_js(&plan_backfill(&range, &items)?))
-    })())
+    let range = BackfillRange::from_value(&from_js::<Value>(range, "range")?)?;
+    let items: Value = from_js(items, "items")?;
+    Ok(to_js(&plan_backfill(&range, &items)?))
 }
 
 /// Transaction bodies as TaxJar's CSV transaction-import file.
@@ -131,10 +121,8 @@ pub fn plan_backfill_js(
 pub fn export_csv_js(
     #[wasm_bindgen(unchecked_param_type = "TransactionBody[]")] transactions: JsValue,
 ) -> Result<String, JsValue> {
-    js_result((|| {
-        let list: Vec<TransactionRequest> = from_js(transactions, "transactions")?;
-        Ok(export_csv(&list))
-    })())
+    let list: Vec<TransactionRequest> = from_js(transactions, "transactions")?;
+    Ok(export_csv(&list))
 }
 
 /// SHA-256 (hex) of a body's canonical JSON, as sync records keep it.
@@ -142,5 +130,5 @@ pub fn export_csv_js(
 pub fn payload_hash_js(
     #[wasm_bindgen(unchecked_param_type = "TransactionBody | CustomerBody")] body: JsValue,
 ) -> Result<String, JsValue> {
-    js_result(from_js::<Value>(body, "body").map(|v| payload_hash(&v)))
+    Ok(payload_hash(&from_js::<Value>(body, "body")?))
 }

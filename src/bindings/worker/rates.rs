@@ -2,11 +2,12 @@
 //! them back when a tax request falls back. What is fetched, stored and
 //! read is decided by [`crate::proxy::rates`].
 
-use js_sys::{Date, Object, Promise, Reflect};
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::offline::{Date as Day, OfflineOptions};
+use crate::bindings::clock::today;
+use crate::offline::OfflineOptions;
 use crate::proxy::config::Config;
 use crate::proxy::rates::{self, Report, RATES_TTL_SECONDS};
 use crate::proxy::reply::JSON_TYPE;
@@ -37,10 +38,9 @@ extern "C" {
 /// Fetches and stores the summary rates; logs and returns the report line.
 pub(super) async fn refresh(state: &State, runtime: &WorkerRuntime) -> String {
     let report = run(state, runtime).await;
-    // Redacted like every line: the report can quote TaxJar's answer.
-    let line = state.redactor.owned(&report.line());
-    state.log(&line);
-    line
+    // Redacted like every line (the report can quote TaxJar's answer),
+    // and handed back as it was logged.
+    state.log(&report.line()).into_owned()
 }
 
 async fn run(state: &State, runtime: &WorkerRuntime) -> Report {
@@ -58,8 +58,8 @@ async fn run(state: &State, runtime: &WorkerRuntime) -> Report {
         return report;
     };
     let upstreamed = exchange(state, config, &matched, &request).await;
-    let day = Day::from_unix_ms(Date::now());
-    let stored = match rates::document(config, &upstreamed.outcome, day) {
+    let day = today();
+    let stored = match rates::document(config, &upstreamed.done, day) {
         Ok(document) => store(runtime, config, &document.text)
             .await
             .map(|store| (store, document.regions)),

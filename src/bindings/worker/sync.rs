@@ -1,23 +1,22 @@
 //! Durable Transaction Sync's I/O: sending `/sync/*` jobs to the
 //! `SYNC_QUEUE` binding, and the queue consumer's work on one message
-//! (the record in `SYNC_STATE`, the TaxJar calls, one log line per
-//! attempt). Every decision is made by [`crate::proxy::sync`].
+//! (the record in `SYNC_STATE`; the TaxJar calls, one log line each, as
+//! the core's [`Delivery`] drives them). Every decision is made by
+//! [`crate::proxy::sync`].
 
-use js_sys::{Array, Date, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::bindings::http::Js;
+use crate::http::drive;
 use crate::proxy::config::Config;
 use crate::proxy::flow::Admitted;
-use crate::proxy::route::Kind;
-use crate::proxy::sync::{self as plan, Job, Step};
-use crate::proxy::upstream::answer_limit;
+use crate::proxy::sync::{self as plan, Delivery, Job};
 use crate::proxy::Reply;
-use crate::sync::engine::{Plan, Resource, SyncRecord};
-use crate::sync::time::format_iso;
+use crate::sync::engine::{Plan, SyncRecord};
 use crate::sync::TransactionOptions;
 
-use super::io::fetch_once;
 use super::{State, WorkerRuntime};
 
 #[wasm_bindgen]
@@ -57,11 +56,7 @@ pub(super) async fn enqueue(
     bytes: &[u8],
     runtime: &WorkerRuntime,
 ) -> Reply {
-    let resource = if admitted.matched.route.pattern == "/sync/refunds" {
-        Resource::Refund
-    } else {
-        Resource::Order
-    };
+    let resource = plan::resource(&admitted.matched);
     let jobs = match plan::jobs(resource, bytes, &options(config)) {
         Ok(jobs) => jobs,
         Err(reply) => return reply,
@@ -120,7 +115,7 @@ pub(super) async fn process(
         Some(state) => read_record(state, &key).await,
         None => None,
     };
-    let mut attempt = match plan::plan(&job, record.as_ref(), &options, "") {
+    let attempt = match plan::plan(&job, record.as_ref(), &options, "") {
         Ok(Plan::Send(attempt)) => *attempt,
         Ok(Plan::Skip(outcome)) => {
             state.log(&plan::skip_line(resource, &outcome));
@@ -128,26 +123,21 @@ pub(super) async fn process(
         }
         Err(error) => return dropped(state, &error),
     };
-    loop {
-        let call = plan::upstream_call(config, token, &attempt);
-        let started = Date::now();
-        let limit = answer_limit(Kind::Transactions);
-        let answer = fetch_once(&call, config.upstream_timeout_ms, limit)
-            .await
-            .redacted(&state.redactor);
-        let ms = Date::now() - started;
-        state.log(&plan::attempt_line(config, token, &attempt, &answer, ms));
-        match plan::after(&attempt, &answer, &format_iso(Date::now() as i64)) {
-            Step::Next(fallback) => attempt = *fallback,
-            Step::Retry { record, .. } => {
-                keep(records.as_ref(), &key, record.as_ref()).await;
-                return retry;
-            }
-            Step::Done(outcome) => {
-                keep(records.as_ref(), &key, outcome.record.as_ref()).await;
-                return None;
-            }
-        }
+    let mut delivery = Delivery {
+        config,
+        token,
+        redactor: &state.redactor,
+        attempt,
+        log: |line: &str| {
+            state.log(line);
+        },
+    };
+    let delivered = drive(&mut delivery, &Js).await.done;
+    keep(records.as_ref(), &key, delivered.record.as_ref()).await;
+    if delivered.retry {
+        retry
+    } else {
+        None
     }
 }
 

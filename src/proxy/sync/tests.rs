@@ -3,9 +3,12 @@
 use serde_json::{json, Value};
 
 use super::*;
+use crate::http::testing::{block_on, status, Fake};
+use crate::http::{drive, Answer as Sent200, Driven, Failure, Sent};
 use crate::proxy::flow::{front, Front, Head};
 use crate::proxy::log::LogEntry as ProxyLog;
 use crate::proxy::testing::{answered, config, one, tj};
+use crate::proxy::upstream::RECORDS_ANSWER_LIMIT;
 
 fn order(id: &str) -> Value {
     json!({
@@ -34,6 +37,13 @@ fn first(job: &Job) -> Attempt {
         Plan::Send(attempt) => *attempt,
         Plan::Skip(outcome) => panic!("skipped: {outcome:?}"),
     }
+}
+
+#[test]
+fn each_sync_route_queues_its_resource() {
+    let route = |path: &str| crate::proxy::route::match_route("POST", path).unwrap();
+    assert_eq!(resource(&route("/sync/refunds")), Resource::Refund);
+    assert_eq!(resource(&route("/sync/orders")), Resource::Order);
 }
 
 #[test]
@@ -141,6 +151,62 @@ fn calls_carry_the_token_and_logs_do_not() {
     let failed = answered(500, "{\"detail\":\"test-token broke\"}", None);
     let line = attempt_line(&config, "test-token", &attempt, &failed, 3.0);
     assert!(line.contains("[REDACTED] broke") && !line.contains("test-token"));
+}
+
+/// One delivery of `job` on a fake runtime: what it came to, its log
+/// lines and the fake.
+fn deliver<const N: usize>(
+    job: &Job,
+    answers: [Sent; N],
+) -> (Driven<Delivered>, Vec<String>, Fake) {
+    let config = config();
+    let redactor = Redactor::new(["test-token"]);
+    let fake = Fake::new(answers);
+    let mut lines = Vec::new();
+    let mut delivery = Delivery {
+        config: &config,
+        token: "test-token",
+        redactor: &redactor,
+        attempt: first(job),
+        log: |line: &str| lines.push(line.to_owned()),
+    };
+    let driven = block_on(drive(&mut delivery, &fake));
+    (driven, lines, fake)
+}
+
+#[test]
+fn a_delivery_sends_the_fallback_and_logs_each_attempt() {
+    let job = Job::Order { order: order("11") };
+    let (driven, lines, fake) = deliver(&job, [status(422), status(200)]);
+    assert_eq!((driven.attempts, driven.done.retry), (2, false));
+    let record = driven.done.record.unwrap();
+    // Synced when the last attempt ended, on the fake's clock.
+    assert_eq!(record.synced_at, format_iso(1_700_000_000_020));
+    let methods: Vec<String> = fake.sent().into_iter().map(|r| r.method).collect();
+    assert_eq!(methods, ["POST", "PUT"]);
+    // Sent once each: the queue, not the driver, retries.
+    assert_eq!(fake.limits(), [(5000, RECORDS_ANSWER_LIMIT); 2]);
+    assert!(fake.sleeps().is_empty());
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].contains("\"status\":422") && lines[1].contains("\"status\":200"));
+}
+
+#[test]
+fn a_failed_delivery_is_retried_with_what_it_proved() {
+    let job = Job::Order { order: order("12") };
+    let (driven, lines, fake) = deliver(&job, [status(422), Err(Failure::TimedOut)]);
+    assert!(driven.done.retry);
+    assert_eq!(driven.done.record.unwrap().hash, "");
+    assert!(fake.sleeps().is_empty());
+    assert!(lines[1].contains("timeout"), "{}", lines[1]);
+    let echo = Ok(Sent200 {
+        status: 500,
+        body: "{\"detail\":\"test-token broke\"}".into(),
+        retry_after: None,
+    });
+    let (driven, lines, _) = deliver(&job, [echo]);
+    assert_eq!((driven.done.retry, driven.done.record), (true, None));
+    assert!(lines[0].contains("[REDACTED] broke") && !lines[0].contains("test-token"));
 }
 
 #[test]
