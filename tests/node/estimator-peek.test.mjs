@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Estimator } from "../../pkg/edgetax.js";
 import { TOKEN, cart, fakeSession } from "./estimator-session.mjs";
+import { rng } from "../../bench/rng.mjs";
 
 const session = fakeSession();
 const taxCalls = () => session.fake.stats()["POST /v2/taxes"] ?? 0;
@@ -106,16 +107,6 @@ test("peek: a figure TaxJar then changes is counted a miss (the customer became 
   assert.deepEqual(e.stats().provisional_hits, 0);
 });
 
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const CATALOG = [
   { unit_price: 19.99, product_tax_code: "20010" },
   { unit_price: 9.95 },
@@ -125,7 +116,7 @@ const CATALOG = [
 ];
 
 test("peek: 200 random edits: every provisional figure equals TaxJar's to the cent, no extra calls", async () => {
-  const next = random(18);
+  const next = rng(18);
   const pick = (n) => Math.floor(next() * n);
   const e = estimator();
   let items = [{ id: "a0", quantity: 1, ...CATALOG[0] }];
