@@ -213,7 +213,7 @@ mod tests {
             let r = next();
             let scale = (r >> 59) as u32 % 29;
             let high = (next() >> (r % 64).max(32)) as u128;
-            let mantissa = (high << 64 | next() as u128) >> (r >> 8) % 96;
+            let mantissa = (high << 64 | next() as u128) >> ((r >> 8) % 96);
             let mantissa = mantissa.min((1 << 96) - 1) as i128;
             let sign = if r & 1 == 0 { 1 } else { -1 };
             check(Decimal::from_i128_with_scale(sign * mantissa, scale));
