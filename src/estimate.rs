@@ -1,14 +1,13 @@
 //! The `Estimate`: TaxJar's answer applied to a cart, reconciled so the
 //! line taxes plus the shipping tax equal `amount_to_collect` exactly.
 
-use std::collections::HashMap;
-
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 use crate::key::cart_key;
 use crate::model::{LineBreakdown, Tax, TaxResponse};
 use crate::money::{format_rate, round_dp, Money};
+use crate::order::sorted_indices;
 use crate::reconcile::{reconcile, Part};
 use crate::split::{allocate, discounts};
 use crate::validate::ValidCart;
@@ -225,14 +224,16 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
         .unwrap_or_default();
     let shipping = tax.breakdown.as_ref().and_then(|b| b.shipping.as_ref());
     let with_breakdown = !lines.is_empty();
-    // TaxJar's lines by id (the first of a repeated id wins), so matching
-    // stays linear in the number of lines.
-    let mut by_id: HashMap<&str, &LineBreakdown> = HashMap::with_capacity(lines.len());
-    for b in lines {
-        if let Some(id) = b.id.as_deref() {
-            by_id.entry(id).or_insert(b);
-        }
-    }
+    // TaxJar's lines in order of id (the crate's one sort, stable, so the
+    // first of a repeated id comes first), searched by halves: matching
+    // stays O(n log n) in the number of lines, with no hash table.
+    let keyed: Vec<&LineBreakdown> = lines.iter().filter(|b| b.id.is_some()).collect();
+    let by_id = sorted_indices(keyed.len(), &mut |a, b| keyed[a].id.cmp(&keyed[b].id));
+    let find = |id: &str| -> Option<&LineBreakdown> {
+        let at = by_id.partition_point(|&i| keyed[i].id.as_deref() < Some(id));
+        let &i = by_id.get(at)?;
+        (keyed[i].id.as_deref() == Some(id)).then_some(keyed[i])
+    };
     // Parts in canonical order (lines by id, then shipping) so ties and
     // cents do not depend on the order the cart listed its lines in.
     // The estimate's lines are the cart's, one for one, unless a cart of
@@ -250,7 +251,7 @@ fn spread(cart: &ValidCart, tax: &Tax, rate: Decimal, estimate: &mut Estimate) {
             .get(i)
             .and_then(|l| l.product_tax_code.as_deref());
         let part = if with_breakdown {
-            let found = by_id.get(line.id.as_str()).copied();
+            let found = find(line.id.as_str());
             let taxable = found
                 .and_then(|b| b.rates.taxable_amount)
                 .unwrap_or_default();

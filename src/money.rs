@@ -11,7 +11,6 @@
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
-use std::str::FromStr;
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -134,11 +133,8 @@ pub fn json_number(value: Decimal) -> serde_json::Number {
             return i.into();
         }
     }
-    // Parsing the digits is the general way; most amounts take the exact
-    // shortcut, which does not write them out.
-    let float =
-        float::exact_f64(value).unwrap_or_else(|| f64::from_str(&value.to_string()).unwrap_or(0.0));
-    serde_json::Number::from_f64(float).unwrap_or_else(|| 0.into())
+    // The float parsing the digits gives, found without writing them out.
+    serde_json::Number::from_f64(float::nearest_f64(value)).unwrap_or_else(|| 0.into())
 }
 
 /// An exact amount of money. Cart values keep the precision they were given

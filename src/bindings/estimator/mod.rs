@@ -5,7 +5,6 @@
 //! is `driver.js`, which asks `EstimatorSteps` (steps.rs) what to do.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Function, JsString, Object, Promise, Reflect};
@@ -92,7 +91,8 @@ struct Inner {
     texts: RefCell<TextIndex>,
     /// Bumped whenever fetched nexus regions change, which voids `texts`.
     regions_version: Cell<u32>,
-    in_flight: RefCell<HashMap<String, Flight>>,
+    /// The calls in flight, by key: a few at a time, so a list.
+    in_flight: RefCell<Vec<(String, Flight)>>,
     stats: RefCell<Stats>,
     /// What TaxJar's answers taught, per tax context, for `peek`.
     lessons: RefCell<Lessons>,

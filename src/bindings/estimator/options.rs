@@ -1,7 +1,6 @@
 //! Reading `new Estimator(options)`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -123,7 +122,7 @@ impl Inner {
             memo: RefCell::new(Memo::new(max_entries)),
             texts: RefCell::new(TextIndex::new(max_entries)),
             regions_version: Cell::new(0),
-            in_flight: RefCell::new(HashMap::new()),
+            in_flight: RefCell::new(Vec::new()),
             stats: RefCell::new(Stats::default()),
             lessons: RefCell::new(Lessons::new()),
             shown: RefCell::new(Vec::new()),

@@ -87,7 +87,7 @@ impl EstimatorSteps {
             return answer.map(|estimate| object(&[("estimate", estimate)]));
         }
         let step = vec![("key", JsValue::from_str(&key)), ("ids", to_js(&ids))];
-        if inner.in_flight.borrow().contains_key(&key) {
+        if inner.in_flight.borrow().iter().any(|(k, _)| *k == key) {
             inner.count(|s| &mut s.coalesced);
             inner.log("info", "coalesced", Some(&key), None, None);
             return Ok(object(&step));
@@ -104,7 +104,7 @@ impl EstimatorSteps {
             started: inner.now(),
             cart,
         };
-        inner.in_flight.borrow_mut().insert(key, flight);
+        inner.in_flight.borrow_mut().push((key, flight));
         Ok(object(&[step[0].clone(), step[1].clone(), ("call", call)]))
     }
 
@@ -125,7 +125,7 @@ impl EstimatorSteps {
     /// waiting on it (see `shape`), or its error thrown.
     pub fn settle(&self, key: String, status: u16, body: String) -> Result<JsValue, JsValue> {
         let inner = &self.inner;
-        let Some(flight) = inner.in_flight.borrow_mut().remove(&key) else {
+        let Some(flight) = inner.take_flight(&key) else {
             return Err(js_error(&lost(&key)));
         };
         let result = (|| {
@@ -145,7 +145,7 @@ impl EstimatorSteps {
     /// The call for `key` got no answer (the JS error's name and message).
     pub fn failed(&self, key: String, name: String, detail: String) -> Result<JsValue, JsValue> {
         let inner = &self.inner;
-        let Some(flight) = inner.in_flight.borrow_mut().remove(&key) else {
+        let Some(flight) = inner.take_flight(&key) else {
             return Err(js_error(&lost(&key)));
         };
         let error = fetch_failure(&name, &detail, inner.timeout_ms);
@@ -170,6 +170,13 @@ fn lost(key: &str) -> Error {
 }
 
 impl Inner {
+    /// The call in flight for `key`, no longer in flight.
+    fn take_flight(&self, key: &str) -> Option<Flight> {
+        let mut flights = self.in_flight.borrow_mut();
+        let at = flights.iter().position(|(k, _)| k == key)?;
+        Some(flights.swap_remove(at).1)
+    }
+
     pub(super) fn valid_cart(&self, text: &str) -> Result<ValidCart, Error> {
         let mut cart = Cart::from_json(text)?;
         if let Some(defaults) = &self.defaults {
