@@ -118,7 +118,7 @@ build: setup
 
 test: setup
 	cargo test
-	@# The core alone is plain Rust: no wasm-bindgen, js-sys, web-sys or gloo-net.
+	@# The core alone is plain Rust: no wasm-bindgen, js-sys or web-sys.
 	cargo check --no-default-features
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --no-default-features --features js --target $(WASM_TARGET) -- -D warnings
