@@ -30,9 +30,10 @@ const BROWSER_GOAL = 80 * 1024;
 // after issue #17's size work (no float parser, no hash tables, compact
 // SHA-256, base64url decoded by hand, talc as the allocator), then 144,402
 // with issue #18's `Estimator.peek` and provisional estimates (+4.5 KB),
+// then 145,292 with allocate's quickselect by hand (+0.9 KB, for its speed goal),
 // plus a little room for fixes, not features. Lower it whenever the size
 // drops; once under BROWSER_LIMIT, the limit is the guard.
-const BROWSER_CEILING = 144_600;
+const BROWSER_CEILING = 145_500;
 // The server build may not grow past issue #17's 307,522 bytes (the one
 // build before the split). It had grown to 327,271 with issue #16's
 // security fixes; #17's size work (exact decimal floats, compact SHA-256,

@@ -65,6 +65,12 @@ export async function checkout(): Promise<string> {
   // The options argument is optional, as the README calls it.
   const estimate: Estimate = await estimator.estimate(cart);
   const again = await estimator.estimate(cart, { signal: new AbortController().signal });
+  // peek is synchronous and may have no figure.
+  const now: Estimate | null = estimator.peek(cart);
+  // @ts-expect-error peek may return null
+  const surely: Estimate = estimator.peek(cart);
+  const provisional: boolean | undefined = now?.provisional;
+  console.log(surely, provisional, now?.source === "provisional", estimator.stats().provisional_hits + 1);
   const lineTax: string = estimate.line_items[0].tax_collectable;
   const total: string = again.amount_to_collect;
   try {
