@@ -24,7 +24,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PKG = resolve(process.argv[2] ?? join(ROOT, "pkg"));
 const SERVER_BUILD = resolve(process.argv[3] ?? join(ROOT, "target", "pkg-server"));
-const WIDGET_FILES = ["edgetax-estimate.js", "edgetax-estimate-template.js", "edgetax-estimate.d.ts"];
+const WIDGET_FILES = ["edgetax-estimate.js", "edgetax-estimate-template.js", "edgetax-estimate-money.js", "edgetax-estimate.d.ts"];
 
 const fail = (message) => {
   console.error(`package: ${message}`);

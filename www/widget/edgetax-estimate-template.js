@@ -198,6 +198,47 @@ export const TEMPLATE = `
 </section>
 `;
 
+// ---- pieces of markup ---------------------------------------------------------
+
+/** A placeholder for a figure on its way (hidden from screen readers). */
+export function skeleton() {
+  const s = document.createElement("span");
+  s.className = "skeleton";
+  s.setAttribute("aria-hidden", "true");
+  s.setAttribute("part", "skeleton");
+  return s;
+}
+
+/** One line of the figures: its label (name, quantity, detail) and its tax. */
+export function lineItem(label, amount, sub) {
+  const li = document.createElement("li");
+  li.setAttribute("part", "line");
+  const left = document.createElement("span");
+  left.className = "label";
+  left.setAttribute("part", "line-label");
+  left.append(label.name);
+  if (label.qty) {
+    const qty = document.createElement("span");
+    qty.className = "qty";
+    qty.textContent = ` ${label.qty}`;
+    left.append(qty);
+  }
+  if (sub) {
+    const small = document.createElement("span");
+    small.className = "sub";
+    small.setAttribute("part", "line-detail");
+    small.textContent = sub;
+    left.append(small);
+  }
+  const right = document.createElement("span");
+  right.className = "amount";
+  right.setAttribute("part", "line-tax");
+  if (typeof amount === "string") right.textContent = amount;
+  else right.append(amount);
+  li.append(left, right);
+  return li;
+}
+
 // ---- errors ------------------------------------------------------------------
 
 /** Error codes that describe the cart itself: retrying cannot help. */

@@ -14,7 +14,10 @@
 // of the Estimate, and the order total is added in integer cents.
 
 import init, { Estimator } from "../edgetax.js";
-import { CART_CODES, describe, STYLE, TEMPLATE } from "./edgetax-estimate-template.js";
+import { fromCents, toCents } from "./edgetax-estimate-money.js";
+import { CART_CODES, describe, lineItem, skeleton, STYLE, TEMPLATE } from "./edgetax-estimate-template.js";
+
+export { fromCents, toCents };
 
 let initializing = null;
 
@@ -54,28 +57,6 @@ function wasmBlocked(err) {
 const TAG = "edgetax-estimate";
 const DEFAULT_DEBOUNCE_MS = 250;
 const DEFAULT_CURRENCY = "USD";
-
-// ---- money ---------------------------------------------------------------
-
-/** A decimal string ("-12.5", "3", "0.125") as integer cents, half away from zero. */
-export function toCents(value) {
-  const text = String(value ?? "").trim();
-  const m = /^([+-])?(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!m || (m[2] === "" && (m[3] ?? "") === "")) throw new TypeError(`not a decimal amount: "${text}"`);
-  const negative = m[1] === "-";
-  const frac = (m[3] ?? "").padEnd(3, "0");
-  let cents = BigInt(m[2] || "0") * 100n + BigInt(frac.slice(0, 2));
-  if (Number(frac[2]) >= 5) cents += 1n;
-  return negative ? -cents : cents;
-}
-
-/** Integer cents as a decimal string with two places ("-0.05"). */
-export function fromCents(cents) {
-  const negative = cents < 0n;
-  const abs = negative ? -cents : cents;
-  const text = `${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
-  return negative ? `-${text}` : text;
-}
 
 // ---- the element -------------------------------------------------------------
 
@@ -482,51 +463,14 @@ export class EdgetaxEstimateElement extends ElementBase {
     }));
   }
 
-  #skeleton() {
-    const s = document.createElement("span");
-    s.className = "skeleton";
-    s.setAttribute("aria-hidden", "true");
-    s.setAttribute("part", "skeleton");
-    return s;
-  }
-
-  #lineItem(label, amount, sub) {
-    const li = document.createElement("li");
-    li.setAttribute("part", "line");
-    const left = document.createElement("span");
-    left.className = "label";
-    left.setAttribute("part", "line-label");
-    left.append(label.name);
-    if (label.qty) {
-      const qty = document.createElement("span");
-      qty.className = "qty";
-      qty.textContent = ` ${label.qty}`;
-      left.append(qty);
-    }
-    if (sub) {
-      const small = document.createElement("span");
-      small.className = "sub";
-      small.setAttribute("part", "line-detail");
-      small.textContent = sub;
-      left.append(small);
-    }
-    const right = document.createElement("span");
-    right.className = "amount";
-    right.setAttribute("part", "line-tax");
-    if (typeof amount === "string") right.textContent = amount;
-    else right.append(amount);
-    li.append(left, right);
-    return li;
-  }
-
   #renderLoading() {
     const els = this.#els;
     els.lines.replaceChildren(...this.#cartLines().map(({ id, input }) =>
-      this.#lineItem(this.#lineLabel({ id }, input), this.#skeleton(), "")));
+      lineItem(this.#lineLabel({ id }, input), skeleton(), "")));
     els.shippingRow.hidden = false;
-    els.shipping.replaceChildren(this.#skeleton());
-    els.tax.replaceChildren(this.#skeleton());
-    els.total.replaceChildren(this.#skeleton());
+    els.shipping.replaceChildren(skeleton());
+    els.tax.replaceChildren(skeleton());
+    els.total.replaceChildren(skeleton());
     this.#announced = "";
     els.status.textContent = "Calculating tax…";
     els.note.textContent = "";
@@ -543,7 +487,7 @@ export class EdgetaxEstimateElement extends ElementBase {
       const pct = this.#percent(line.combined_tax_rate);
       if (pct && toCents(line.tax_collectable) !== 0n) details.push(`${pct} tax`);
       else if (e.has_nexus && e.source !== "exempt" && toCents(line.taxable_amount) === 0n && toCents(line.amount) !== 0n) details.push("not taxable");
-      const li = this.#lineItem(this.#lineLabel(line, inputs.get(line.id)), fmt(line.tax_collectable), details.join(" · "));
+      const li = lineItem(this.#lineLabel(line, inputs.get(line.id)), fmt(line.tax_collectable), details.join(" · "));
       li.dataset.lineId = line.id;
       li.querySelector(".amount").dataset.amount = "line";
       return li;
