@@ -7,6 +7,7 @@
 
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
 import { startDemo } from "../../scripts/demo-storefront.mjs";
 import { demoStack, recordEvents } from "./browser.mjs";
@@ -159,6 +160,9 @@ test("every state of the widget passes axe (no serious or critical violations)",
   const now = await clickNow("Increase quantity of Trail Runner");
   assert.equal(now.status, "provisional");
   states.provisional = await seriousViolations();
+  if (process.env.UPDATE_SCREENSHOTS === "1") {
+    await page.locator("#tax").screenshot({ path: fileURLToPath(new URL("../../docs/screenshots/provisional.png", import.meta.url)) });
+  }
   // Loading with the last figure dimmed: a new street, a new tax context.
   const stale = await page.evaluate(() => {
     const el = document.querySelector("#tax");
