@@ -86,7 +86,7 @@ impl Failure {
 /// Whether a failed attempt may pass when sent again: a 5xx, a timeout or
 /// a network failure. Not a 4xx (the same request gets the same answer),
 /// nor an answer too large to read (it would come again).
-pub fn transient(sent: &Sent) -> bool {
+pub(crate) fn transient(sent: &Sent) -> bool {
     match sent {
         Ok(answer) => answer.status >= 500,
         Err(Failure::TooLarge { .. }) => false,
@@ -102,7 +102,7 @@ pub struct Policy {
     /// The most bytes of an answer read.
     pub limit: usize,
     /// The most attempts of one request: 1 sends it once; 2 sends it once
-    /// more after a [`transient`] failure.
+    /// more after a `transient` failure.
     pub max_attempts: u32,
     /// The shortest pause before a retry, in ms.
     pub retry_min_ms: u32,

@@ -156,7 +156,7 @@ impl Endpoint {
 /// The error for a non-2xx answer: 401 is [`Code::Unauthorized`], every
 /// other status [`Code::UpstreamError`], with the reference's meaning in
 /// the message and TaxJar's `detail` when the body has one.
-pub fn upstream_error(endpoint: Endpoint, status: u16, body: &str) -> Error {
+pub(crate) fn upstream_error(endpoint: Endpoint, status: u16, body: &str) -> Error {
     // The core classifies the status and reads any error body; only the
     // message changes, to say what the legacy reference says it means.
     let mut error = match crate::model::parse_body::<serde::de::IgnoredAny>(status, body) {

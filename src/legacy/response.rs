@@ -120,7 +120,7 @@ pub enum LegacyResponse {
 
 impl LegacyResponse {
     /// Reads an HTTP answer of `dialect`'s endpoint. Errors as
-    /// [`upstream_error`] for non-2xx statuses, `upstream_unparseable` for
+    /// `upstream_error` for non-2xx statuses, `upstream_unparseable` for
     /// a 2xx body that is not the expected JSON, `invalid_value` for v2.
     pub fn parse(dialect: Dialect, status: u16, body: &str) -> Result<LegacyResponse> {
         if !(200..300).contains(&status) {

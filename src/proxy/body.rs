@@ -19,10 +19,10 @@ use super::reply::Reply;
 use super::route::Kind;
 
 /// The largest body of the routes browsers use, in bytes (64 KiB).
-pub const BODY_LIMIT: usize = 64 * 1024;
+pub(crate) const BODY_LIMIT: usize = 64 * 1024;
 /// The largest body of the server-only routes (a synced order may carry
 /// many lines), in bytes (1 MiB, as TaxJar's own limit).
-pub const SERVER_BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const SERVER_BODY_LIMIT: usize = 1024 * 1024;
 
 /// The body limit of a route kind.
 pub fn limit(kind: Kind) -> usize {
@@ -34,7 +34,7 @@ pub fn limit(kind: Kind) -> usize {
 
 /// 415 unless the content type is `application/json` (parameters such as
 /// `charset` allowed).
-pub fn check_content_type(content_type: Option<&str>) -> Result<(), Reply> {
+pub(crate) fn check_content_type(content_type: Option<&str>) -> Result<(), Reply> {
     let essence = content_type
         .unwrap_or("")
         .split(';')
@@ -50,7 +50,10 @@ pub fn check_content_type(content_type: Option<&str>) -> Result<(), Reply> {
 
 /// 413 when a declared `Content-Length` is over `limit`, before any byte is
 /// read. A missing or unreadable length is checked after reading instead.
-pub fn check_declared_length(content_length: Option<&str>, limit: usize) -> Result<(), Reply> {
+pub(crate) fn check_declared_length(
+    content_length: Option<&str>,
+    limit: usize,
+) -> Result<(), Reply> {
     match content_length.and_then(|v| v.trim().parse::<u64>().ok()) {
         Some(n) if n > limit as u64 => Err(too_large(limit)),
         _ => Ok(()),
@@ -58,7 +61,7 @@ pub fn check_declared_length(content_length: Option<&str>, limit: usize) -> Resu
 }
 
 /// 413 when the body read is over `limit` bytes.
-pub fn check_length(length: usize, limit: usize) -> Result<(), Reply> {
+pub(crate) fn check_length(length: usize, limit: usize) -> Result<(), Reply> {
     if length > limit {
         Err(too_large(limit))
     } else {
@@ -121,7 +124,7 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>, gate: &Gate) -> Result<TaxBody,
 
 /// A JSON object body, forwarded as written (server routes and address
 /// validation); 400 when it is not a JSON object.
-pub fn json_object(bytes: &[u8]) -> Result<String, Reply> {
+pub(crate) fn json_object(bytes: &[u8]) -> Result<String, Reply> {
     let text = checked(bytes)?;
     // Valid JSON, so a leading `{` makes it an object.
     if text.trim_start().starts_with('{') {

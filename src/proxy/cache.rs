@@ -4,8 +4,8 @@
 //! | --- | --- |
 //! | `/v2/taxes` 2xx | `CACHE_TTL_SECONDS` (default 900 s) |
 //! | legacy `/sales_tax`, `/v1/sales_tax` 2xx | `CACHE_TTL_SECONDS` |
-//! | lookup 2xx (rates, nexus regions, categories, summary rates, VAT; legacy categories and locations) | [`LOOKUP_TTL_SECONDS`] (6 h) |
-//! | 4xx from TaxJar (a bad ZIP, say) | [`ERROR_TTL_SECONDS`] (60 s) |
+//! | lookup 2xx (rates, nexus regions, categories, summary rates, VAT; legacy categories and locations) | `LOOKUP_TTL_SECONDS` (6 h) |
+//! | 4xx from TaxJar (a bad ZIP, say) | `ERROR_TTL_SECONDS` (60 s) |
 //! | 401, 408, 429, 5xx, timeouts, unreadable answers, the proxy's own errors | never |
 //!
 //! `CACHE_TTL_SECONDS = 0` keeps nothing at all, and reads nothing back:
@@ -23,12 +23,12 @@ use super::route::{Kind, Matched};
 use super::short_hash;
 
 /// How long a TaxJar 4xx answer is kept, in seconds.
-pub const ERROR_TTL_SECONDS: u32 = 60;
+pub(crate) const ERROR_TTL_SECONDS: u32 = 60;
 /// How long a lookup answer is kept, in seconds (6 hours).
-pub const LOOKUP_TTL_SECONDS: u32 = 6 * 60 * 60;
+pub(crate) const LOOKUP_TTL_SECONDS: u32 = 6 * 60 * 60;
 /// The header of a stored answer that keeps TaxJar's status (the stored
 /// response itself is always a 200, which every cache accepts).
-pub const STATUS_HEADER: &str = "x-edgetax-status";
+pub(crate) const STATUS_HEADER: &str = "x-edgetax-status";
 
 /// The account part of cache keys: 16 hex digits of a hash of the API URL
 /// and the token (one-way, so the token is not recoverable from a key).
@@ -38,7 +38,7 @@ pub fn account(config: &Config) -> String {
 }
 
 /// The cache URL of a tax answer for the cart with key `cart_key`.
-pub fn taxes_url(config: &Config, matched: &Matched, cart_key: &str) -> String {
+pub(crate) fn taxes_url(config: &Config, matched: &Matched, cart_key: &str) -> String {
     format!(
         "{}/__edgetax/cache/{}/v2/taxes/{cart_key}",
         base(matched),
@@ -47,7 +47,7 @@ pub fn taxes_url(config: &Config, matched: &Matched, cart_key: &str) -> String {
 }
 
 /// The cache URL of a lookup answer (its canonical path and query).
-pub fn lookup_url(config: &Config, matched: &Matched) -> String {
+pub(crate) fn lookup_url(config: &Config, matched: &Matched) -> String {
     format!(
         "{}/__edgetax/cache/{}{}",
         base(matched),
@@ -70,7 +70,7 @@ pub fn enabled(config: &Config) -> bool {
 }
 
 /// Whether answers of this route and method go through the cache.
-pub fn cacheable(matched: &Matched) -> bool {
+pub(crate) fn cacheable(matched: &Matched) -> bool {
     match matched.route.kind {
         Kind::Taxes => matched.method == "POST",
         Kind::Lookup | Kind::LegacySalesTax | Kind::LegacyLookup => matched.method == "GET",

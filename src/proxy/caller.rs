@@ -15,11 +15,11 @@ use super::route::Route;
 use super::short_hash;
 
 /// The request headers CORS preflights may ask for.
-pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, x-api-version";
+pub(crate) const ALLOW_HEADERS: &str = "Authorization, Content-Type, x-api-version";
 /// The response headers a page may read.
-pub const EXPOSE_HEADERS: &str = "Retry-After, x-edgetax-cache, x-edgetax-source";
+pub(crate) const EXPOSE_HEADERS: &str = "Retry-After, x-edgetax-cache, x-edgetax-source";
 /// How long a browser may reuse a preflight answer, in seconds.
-pub const PREFLIGHT_MAX_AGE: &str = "86400";
+pub(crate) const PREFLIGHT_MAX_AGE: &str = "86400";
 
 /// A caller the proxy serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +45,7 @@ impl Caller {
         }
     }
 
-    /// The rate-limit key: a hash of the client's [`bucket_address`] for
+    /// The rate-limit key: a hash of the client's `bucket_address` for
     /// browsers (`CF-Connecting-IP`; shoppers share an origin), the key
     /// label for servers. Never the address itself.
     pub fn rate_key(&self, client_ip: Option<&str>) -> String {
@@ -73,7 +73,7 @@ impl Caller {
 ///   so rotating addresses inside it must not buy fresh buckets;
 /// - `unknown` for anything else (no header, spaces, leading zeros, a zone
 ///   id): such callers are refused as addresses and share one bucket.
-pub fn bucket_address(client_ip: Option<&str>) -> String {
+pub(crate) fn bucket_address(client_ip: Option<&str>) -> String {
     use std::net::IpAddr;
     match client_ip.map(str::parse::<IpAddr>) {
         Some(Ok(IpAddr::V4(v4))) => v4.to_string(),
@@ -88,8 +88,10 @@ pub fn bucket_address(client_ip: Option<&str>) -> String {
     }
 }
 
-/// Classifies the caller from its `Origin` and `Authorization` headers.
-pub fn classify(
+/// Classifies the caller from its `Origin` and `Authorization` headers
+/// (the routes use [`classify_for`]).
+#[cfg(test)]
+pub(crate) fn classify(
     config: &Config,
     origin: Option<&str>,
     authorization: Option<&str>,
@@ -100,7 +102,7 @@ pub fn classify(
 /// [`classify`] for a request to `route`: on the legacy routes a proxy key
 /// may also come as the reference's `Token token="<key>"`, so a legacy
 /// client only needs a new base URL.
-pub fn classify_for(
+pub(crate) fn classify_for(
     config: &Config,
     route: &Route,
     origin: Option<&str>,
@@ -142,7 +144,7 @@ fn classify_with(
 
 /// Whether `caller` may use `route` (browsers never get transaction or
 /// customer routes: those carry the store's records).
-pub fn permit(caller: &Caller, route: &Route) -> Result<(), Reply> {
+pub(crate) fn permit(caller: &Caller, route: &Route) -> Result<(), Reply> {
     match caller {
         Caller::Browser { .. } if !route.browser => Err(Reply::error(
             403,
@@ -178,7 +180,7 @@ fn token(header: &str) -> Option<&str> {
 }
 
 /// Adds the CORS headers for an allowed `origin` to an answer.
-pub fn with_cors(reply: Reply, origin: &str) -> Reply {
+pub(crate) fn with_cors(reply: Reply, origin: &str) -> Reply {
     reply
         .with_header("Access-Control-Allow-Origin", origin)
         .with_header("Vary", "Origin")
@@ -188,7 +190,7 @@ pub fn with_cors(reply: Reply, origin: &str) -> Reply {
 /// `origin` when it is an origin as browsers send it (`scheme://host[:port]`,
 /// http or https, no path or spaces, at most 253 bytes): the only Origin
 /// values echoed to a caller that is refused.
-pub fn serialized_origin(origin: &str) -> Option<&str> {
+pub(crate) fn serialized_origin(origin: &str) -> Option<&str> {
     let rest = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"))?;
@@ -205,7 +207,7 @@ pub fn serialized_origin(origin: &str) -> Option<&str> {
 /// request itself is then refused with a 403 the page can read (see
 /// `flow::front`), before any work. So the widget can tell the shopper
 /// that this page is not allowed, rather than to check their connection.
-pub fn preflight(config: &Config, route: &Route, origin: Option<&str>) -> Reply {
+pub(crate) fn preflight(config: &Config, route: &Route, origin: Option<&str>) -> Reply {
     if origin == Some("null") {
         return Reply::error(403, "requests from Origin null are not allowed");
     }

@@ -13,18 +13,18 @@ use sha2::{Digest, Sha256};
 use crate::redact::Redactor;
 
 /// `TAXJAR_API_URL` when unset.
-pub const DEFAULT_API_URL: &str = "https://api.taxjar.com";
+pub(crate) const DEFAULT_API_URL: &str = "https://api.taxjar.com";
 /// `PLUGIN` when unset: the partner tag sent in every tax request.
-pub const DEFAULT_PLUGIN: &str = "edgetax";
+pub(crate) const DEFAULT_PLUGIN: &str = "edgetax";
 /// `CACHE_TTL_SECONDS` when unset.
-pub const DEFAULT_CACHE_TTL_SECONDS: u32 = 900;
+pub(crate) const DEFAULT_CACHE_TTL_SECONDS: u32 = 900;
 /// `UPSTREAM_TIMEOUT_MS` when unset.
-pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
+pub(crate) const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
 /// `RATE_LIMIT` (requests per minute per caller) when unset.
-pub const DEFAULT_RATE_LIMIT: u32 = 120;
+pub(crate) const DEFAULT_RATE_LIMIT: u32 = 120;
 
 /// The names of every var the Worker reads, in the order they are checked.
-pub const VARS: [&str; 15] = [
+pub(crate) const VARS: [&str; 15] = [
     "TAXJAR_API_URL",
     "TAXJAR_API_TOKEN",
     "PROXY_KEYS",
@@ -258,11 +258,12 @@ impl Config {
 
 /// The vars whose values are secrets: redacted from everything the
 /// Worker sends or logs.
-pub const SECRET_VARS: [&str; 3] = ["TAXJAR_API_TOKEN", "PROXY_KEYS", "CUSTOMER_CONTEXT_SECRET"];
+pub(crate) const SECRET_VARS: [&str; 3] =
+    ["TAXJAR_API_TOKEN", "PROXY_KEYS", "CUSTOMER_CONTEXT_SECRET"];
 
 /// The redactor of every secret in the env, read raw (each proxy key on
 /// its own), so it works even when the settings are invalid.
-pub fn redactor(var: impl Fn(&str) -> Option<String>) -> Redactor {
+pub(crate) fn redactor(var: impl Fn(&str) -> Option<String>) -> Redactor {
     let mut secrets = Vec::new();
     for name in SECRET_VARS {
         let value = var(name).unwrap_or_default();
@@ -302,7 +303,7 @@ fn list(value: Option<String>) -> Vec<String> {
 
 /// The shortest token or proxy key accepted: a shorter one is guessable,
 /// and too short to redact from answers without mangling them.
-pub const MIN_SECRET_CHARS: usize = 8;
+pub(crate) const MIN_SECRET_CHARS: usize = 8;
 
 fn long_enough(var: &'static str, what: &str, secret: &str) -> Result<(), ConfigError> {
     if secret.chars().count() >= MIN_SECRET_CHARS {

@@ -61,7 +61,7 @@ fn present(value: &Option<String>) -> Option<&str> {
 /// Applies the rules above to `cart`: verifies and applies its context, or
 /// refuses what a browser may not set. The applied context (`None` without
 /// one) is for the cart key.
-pub fn resolve(cart: &mut Cart, gate: &Gate) -> Result<Option<Applied>, Error> {
+pub(crate) fn resolve(cart: &mut Cart, gate: &Gate) -> Result<Option<Applied>, Error> {
     let Some(token) = token_of(cart) else {
         if gate.from_browser {
             unsigned_browser_fields(cart)?;

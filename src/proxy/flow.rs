@@ -9,12 +9,12 @@
 //! 2. The Worker applies the rate limit ([`rate_limit`] or the binding).
 //! 3. [`prepare`]: body length → 413; body (see [`super::json`]), customer
 //!    fields and context (see [`super::context`]) or legacy query → 400; the upstream request and the cache key. `/sync/*`
-//!    bodies get [`check_sync_body`] instead.
-//! 4. Without a token, the Worker answers with [`offline_answer`]. Else it
-//!    looks in the cache ([`from_cache`] on a hit), else asks TaxJar,
-//!    retrying as [`super::upstream::policy`] says.
+//!    bodies get `check_sync_body` instead.
+//! 4. Without a token, the Worker answers with `offline_answer`. Else it
+//!    looks in the cache (`from_cache` on a hit), else asks TaxJar,
+//!    retrying as `super::upstream::policy` says.
 //! 5. [`answer`]: the caller's answer and what to store; or, when
-//!    [`falls_back`], [`offline_answer`] (never stored).
+//!    `falls_back`, `offline_answer` (never stored).
 //! 6. [`complete`]: CORS and `x-edgetax-cache` on whatever is sent.
 
 use crate::offline::{Date, OfflineOptions};
@@ -195,7 +195,7 @@ pub fn rate_limit(
 }
 
 /// Step 2 with a binding: the answer when it refused.
-pub fn binding_refused() -> Reply {
+pub(crate) fn binding_refused() -> Reply {
     ratelimit::limited(ratelimit::BINDING_RETRY_AFTER_SECONDS)
 }
 
@@ -260,7 +260,7 @@ pub fn prepare(
 
 /// Step 3 for `/sync/*`, whose items [`super::sync::jobs`] checks: the
 /// body's length (413) and its JSON (400 naming the field).
-pub fn check_sync_body(admitted: &Admitted, bytes: &[u8]) -> Result<(), Reply> {
+pub(crate) fn check_sync_body(admitted: &Admitted, bytes: &[u8]) -> Result<(), Reply> {
     if let Some(limit) = admitted.body_limit {
         body::check_length(bytes.len(), limit)?;
     }
@@ -268,13 +268,13 @@ pub fn check_sync_body(admitted: &Admitted, bytes: &[u8]) -> Result<(), Reply> {
 }
 
 /// Step 4 on a hit: the stored answer (status from [`cache::STATUS_HEADER`]).
-pub fn from_cache(status: Option<&str>, body: String) -> Reply {
+pub(crate) fn from_cache(status: Option<&str>, body: String) -> Reply {
     let status = status.and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
     Reply::json(status, body)
 }
 
 /// The headers of the response put in the cache for `(ttl, status)`.
-pub fn stored_headers(ttl: u32, status: u16) -> Vec<(String, String)> {
+pub(crate) fn stored_headers(ttl: u32, status: u16) -> Vec<(String, String)> {
     vec![
         (
             "Content-Type".to_owned(),
@@ -305,7 +305,7 @@ pub fn answer(config: &Config, admitted: &Admitted, outcome: &Outcome) -> Finish
 /// Step 5 when TaxJar failed: whether this request gets a backup estimate
 /// instead of `finished`, the error ([`offline::eligible`] and
 /// [`offline::upstream_failed`], or a 2xx answer that could not be read).
-pub fn falls_back(
+pub(crate) fn falls_back(
     config: &Config,
     admitted: &Admitted,
     outcome: &Outcome,
@@ -326,7 +326,11 @@ pub fn falls_back(
 /// (`None` for other routes), on the UTC day `today`, with the kept
 /// summary rates in `options`. [`complete`] it with [`CacheStatus::Miss`]:
 /// it is never stored.
-pub fn offline_answer(prepared: &Prepared, today: Date, options: &OfflineOptions) -> Option<Reply> {
+pub(crate) fn offline_answer(
+    prepared: &Prepared,
+    today: Date,
+    options: &OfflineOptions,
+) -> Option<Reply> {
     let cart = prepared.cart.as_ref()?;
     Some(offline::reply(cart, today, options))
 }

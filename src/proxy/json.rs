@@ -16,7 +16,7 @@ use serde_json::{Map, Number, Value};
 use crate::error::{Code, Error};
 
 /// The most levels of arrays and objects a body may nest (a cart needs 3).
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// Checks a JSON body; the error has code `invalid_type` (not JSON) or
 /// `invalid_value` (nested too deeply, a key twice), and the field where

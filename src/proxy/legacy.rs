@@ -9,7 +9,7 @@
 //!
 //! A calculation's query comes from the caller, so it is never forwarded
 //! as written: it is decoded ([`super::route`]), kept only for the
-//! parameters the reference defines, checked ([`canonical`]), sorted, and
+//! parameters the reference defines, checked (`canonical`), sorted, and
 //! re-encoded. The sorted query is also the cache key, so spelling and
 //! parameter order do not split the cache. Upstream, the caller's proxy key
 //! becomes the reference's `Authorization: Token token="<real token>"`
@@ -27,7 +27,7 @@ pub use super::route::LEGACY_ROUTES;
 
 /// The longest query a legacy calculation may have, in bytes (as sent,
 /// still encoded): about a hundred line items.
-pub const MAX_QUERY_BYTES: usize = 8 * 1024;
+pub(crate) const MAX_QUERY_BYTES: usize = 8 * 1024;
 
 /// The order-level parameters of both calculations.
 const ORDER: &[&str] = &[
@@ -50,7 +50,7 @@ const NEXUS_FIELDS: &[&str] = &["country", "state", "city", "zip", "street"];
 const NUMBERS: &[&str] = &["amount", "shipping", "quantity", "unit_price", "discount"];
 
 /// 414 when the raw query of `url` is over [`MAX_QUERY_BYTES`].
-pub fn check_query_length(url: &str) -> Result<(), Reply> {
+pub(crate) fn check_query_length(url: &str) -> Result<(), Reply> {
     let url = url.split('#').next().unwrap_or("");
     let length = url.split_once('?').map_or(0, |(_, q)| q.len());
     if length > MAX_QUERY_BYTES {
@@ -63,7 +63,7 @@ pub fn check_query_length(url: &str) -> Result<(), Reply> {
 /// The request as it is forwarded and cached: for a calculation, the
 /// known parameters, checked and sorted; for a location, the reference's
 /// path and `country` ([`location_request`]). A 400 names the parameter.
-pub fn canonical(matched: &Matched) -> Result<Matched, Reply> {
+pub(crate) fn canonical(matched: &Matched) -> Result<Matched, Reply> {
     let mut out = matched.clone();
     match matched.route.pattern {
         "/sales_tax" | "/v1/sales_tax" => {
@@ -185,7 +185,7 @@ fn sales_tax_query(
 
 /// The reference's meaning of an error `status` of a legacy route, for
 /// answers without a JSON body.
-pub fn meaning(pattern: &str, status: u16) -> Option<&'static str> {
+pub(crate) fn meaning(pattern: &str, status: u16) -> Option<&'static str> {
     let endpoint = match pattern {
         "/tax_categories" => Endpoint::Categories,
         "/locations/:zip" | "/locations/:zip/:city" => Endpoint::Location,

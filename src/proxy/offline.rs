@@ -34,10 +34,10 @@ use super::route::Kind;
 use super::upstream::Outcome;
 
 /// The header that marks a backup answer.
-pub const SOURCE_HEADER: &str = "x-edgetax-source";
+pub(crate) const SOURCE_HEADER: &str = "x-edgetax-source";
 
 /// Whether a request of `kind` from `caller` may get a backup estimate.
-pub fn eligible(config: &Config, caller: &Caller, kind: Kind) -> bool {
+pub(crate) fn eligible(config: &Config, caller: &Caller, kind: Kind) -> bool {
     let caller_ok = match caller {
         Caller::Browser { .. } => true,
         Caller::Server { .. } => config.offline_for_servers,
@@ -50,7 +50,7 @@ pub fn eligible(config: &Config, caller: &Caller, kind: Kind) -> bool {
 /// 429, a redirect (never followed) or an answer over its size bound. A
 /// 4xx is about the request, and a 401 about the Worker's token:
 /// those stay errors.
-pub fn upstream_failed(outcome: &Outcome) -> bool {
+pub(crate) fn upstream_failed(outcome: &Outcome) -> bool {
     match outcome {
         // A redirect is never followed, so it is a failure like a 5xx.
         Outcome::Answered { status, .. } => {
@@ -142,7 +142,7 @@ struct Line<'a> {
 /// The `{tax: {...}}` body of an (offline) estimate. Every line and the
 /// taxed shipping are in the breakdown with the estimate's own taxes, so
 /// they already add up to `amount_to_collect` and a reader keeps them.
-pub fn tax_body(estimate: &Estimate) -> String {
+pub(crate) fn tax_body(estimate: &Estimate) -> String {
     let ship = &estimate.shipping;
     let shipping = (estimate.freight_taxable && !ship.amount.is_zero()).then_some(Part {
         taxable_amount: ship.taxable_amount,

@@ -12,10 +12,10 @@ use super::reply::Reply;
 
 /// Buckets kept per isolate; past this, full buckets are dropped (a full
 /// bucket is the same as no bucket), then the oldest.
-pub const MAX_BUCKETS: usize = 10_000;
+pub(crate) const MAX_BUCKETS: usize = 10_000;
 /// The `Retry-After` sent when the binding refuses (its periods are 10 or
 /// 60 seconds and it does not say which).
-pub const BINDING_RETRY_AFTER_SECONDS: u32 = 60;
+pub(crate) const BINDING_RETRY_AFTER_SECONDS: u32 = 60;
 
 #[derive(Clone, Copy, Debug)]
 struct Bucket {

@@ -8,7 +8,7 @@
 //! embedded statewide rate, and `rates_as_of` is the fetch day.
 //!
 //! The stored document is `{"fetched_at":"YYYY-MM-DD","summary_rates":[...]}`
-//! (TaxJar's list as received), kept [`RATES_TTL_SECONDS`] so rates a
+//! (TaxJar's list as received), kept `RATES_TTL_SECONDS` so rates a
 //! broken cron left behind expire instead of aging silently. Its key
 //! carries the account hash ([`super::cache::account`]), like cache keys.
 //! Without a token nothing is fetched, and estimates use the embedded table.
@@ -26,10 +26,10 @@ use super::upstream::{self, Outcome, UpstreamRequest};
 
 /// How long stored summary rates are kept, in seconds (7 days: a week of
 /// failed refreshes before estimates fall back to the embedded table).
-pub const RATES_TTL_SECONDS: u32 = 7 * 24 * 60 * 60;
+pub(crate) const RATES_TTL_SECONDS: u32 = 7 * 24 * 60 * 60;
 
 /// The KV key of the stored rates.
-pub fn kv_key(config: &Config) -> String {
+pub(crate) fn kv_key(config: &Config) -> String {
     format!("summary_rates:{}", account(config))
 }
 
@@ -44,7 +44,7 @@ pub fn cache_url(config: &Config) -> String {
 
 /// The route and request that fetch the summary rates; `None` without a
 /// token.
-pub fn refresh_request(config: &Config) -> Option<(Matched, UpstreamRequest)> {
+pub(crate) fn refresh_request(config: &Config) -> Option<(Matched, UpstreamRequest)> {
     let token = config.token.as_deref()?;
     let matched = match_route("GET", "/v2/summary_rates").ok()?;
     let request = upstream::build(config, token, &matched, None);
@@ -63,7 +63,7 @@ pub struct Document {
 /// The document to store for TaxJar's `outcome`, fetched on `day`, or why
 /// there is none. An empty list is refused, so it never replaces rates
 /// that are still good.
-pub fn document(config: &Config, outcome: &Outcome, day: Date) -> Result<Document, String> {
+pub(crate) fn document(config: &Config, outcome: &Outcome, day: Date) -> Result<Document, String> {
     let (status, body) = match outcome {
         Outcome::Answered { status, body, .. } if (200..=299).contains(status) => (*status, body),
         _ => {

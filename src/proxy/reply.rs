@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::redact::Redactor;
 
 /// The content type of every JSON answer.
-pub const JSON_TYPE: &str = "application/json; charset=utf-8";
+pub(crate) const JSON_TYPE: &str = "application/json; charset=utf-8";
 
 /// An HTTP answer, ready for the Worker to turn into a `Response`.
 #[derive(Clone, Debug, PartialEq, Eq)]

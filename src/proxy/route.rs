@@ -67,7 +67,7 @@ const LIST: &[&str] = &[
 ];
 
 /// Every route the proxy serves.
-pub const ROUTES: &[Route] = &[
+pub(crate) const ROUTES: &[Route] = &[
     route("/v2/taxes", &["POST"], &[], true, Kind::Taxes),
     route("/v2/nexus/regions", &["GET"], &[], true, Kind::Lookup),
     route("/v2/categories", &["GET"], &[], true, Kind::Lookup),
@@ -238,14 +238,14 @@ pub enum RouteError {
 }
 
 /// Matches `method` and `url` (absolute, or a bare `/path?query`) against
-/// [`ROUTES`].
+/// `ROUTES`.
 pub fn match_route(method: &str, url: &str) -> Result<Matched, RouteError> {
     match_route_in(method, url, false)
 }
 
 /// [`match_route`], also against [`LEGACY_ROUTES`] when
 /// `legacy` (the `LEGACY_ROUTES` setting) is on.
-pub fn match_route_in(method: &str, url: &str, legacy: bool) -> Result<Matched, RouteError> {
+pub(crate) fn match_route_in(method: &str, url: &str, legacy: bool) -> Result<Matched, RouteError> {
     let (origin, path, query) = split_url(url).ok_or(RouteError::NotFound)?;
     if !safe_path(path) {
         return Err(RouteError::NotFound);

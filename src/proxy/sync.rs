@@ -1,13 +1,13 @@
 //! Durable Transaction Sync in the Worker, without I/O.
 //!
 //! `POST /sync/orders` and `POST /sync/refunds` take a platform's orders
-//! and refunds (the shapes of [`crate::sync::order`]). [`jobs`] checks the
+//! and refunds (the shapes of [`crate::sync::order`]). `jobs` checks the
 //! whole body first and splits it into queue [`Job`]s (all or nothing: a
 //! bad item is a 400 naming its field, and nothing is queued). The queue
 //! consumer then plans each job against its sync record ([`plan`]), sends
 //! the attempts the engine asks for ([`Delivery`], driven by
-//! [`crate::http::drive`]: [`upstream_call`], [`after`]), keeps the record
-//! and, on a failure, retries later ([`retry_delay_seconds`]). The I/O is
+//! [`crate::http::drive`]: `upstream_call`, [`after`]), keeps the record
+//! and, on a failure, retries later (`retry_delay_seconds`). The I/O is
 //! in `bindings::worker::sync`.
 
 use serde::{Deserialize, Serialize};
@@ -30,11 +30,13 @@ use crate::sync::{Order, Refund};
 use crate::sync::{SyncSettings, TransactionOptions};
 
 /// At most this many jobs per request: a Queue's `sendBatch` takes 100.
-pub const MAX_JOBS: usize = 100;
+pub(crate) const MAX_JOBS: usize = 100;
 
 /// The queue's `max_retries` (as in `worker/wrangler.toml`): after that,
-/// a message goes to the dead-letter queue.
-pub const MAX_RETRIES: u32 = 10;
+/// a message goes to the dead-letter queue. The tests check the delays
+/// against it.
+#[cfg(test)]
+pub(crate) const MAX_RETRIES: u32 = 10;
 
 /// One queue message: an order, or a refund with its order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -111,7 +113,7 @@ fn items(body: Value, list: &str) -> Result<Vec<(String, Value)>, Error> {
 
 /// What a `/sync/*` route queues: refunds on `POST /sync/refunds`, orders
 /// on `POST /sync/orders` (the only other sync route).
-pub fn resource(matched: &Matched) -> Resource {
+pub(crate) fn resource(matched: &Matched) -> Resource {
     if matched.route.pattern == "/sync/refunds" {
         Resource::Refund
     } else {
@@ -121,7 +123,7 @@ pub fn resource(matched: &Matched) -> Resource {
 
 /// Checks a `/sync/orders` (`resource` Order) or `/sync/refunds` (Refund)
 /// body and splits it into jobs; the 400 names the first bad field.
-pub fn jobs(
+pub(crate) fn jobs(
     resource: Resource,
     bytes: &[u8],
     options: &TransactionOptions,
@@ -167,7 +169,7 @@ pub fn jobs(
 }
 
 /// What the job syncs and its transaction id at TaxJar.
-pub fn job_id(job: &Job, options: &TransactionOptions) -> Result<(Resource, String), Error> {
+pub(crate) fn job_id(job: &Job, options: &TransactionOptions) -> Result<(Resource, String), Error> {
     match job {
         Job::Order { order } => {
             let id = order_transaction_id(&read_order(order, "order.")?)?;
@@ -182,7 +184,7 @@ pub fn job_id(job: &Job, options: &TransactionOptions) -> Result<(Resource, Stri
 
 /// The `SYNC_STATE` key of a transaction's sync record (refund and order
 /// ids may overlap, so the resource is part of it).
-pub fn record_key(resource: Resource, id: &str) -> String {
+pub(crate) fn record_key(resource: Resource, id: &str) -> String {
     match resource {
         Resource::Order => format!("order:{id}"),
         Resource::Refund => format!("refund:{id}"),
@@ -221,7 +223,7 @@ pub fn plan(
 
 /// The request for `attempt`, sent like every proxied call: TaxJar's URL,
 /// the engine's headers, and `Referer` with `STORE_URL`.
-pub fn upstream_call(config: &Config, token: &str, attempt: &Attempt) -> UpstreamRequest {
+pub(crate) fn upstream_call(config: &Config, token: &str, attempt: &Attempt) -> UpstreamRequest {
     let mut headers: Vec<(String, String)> = attempt
         .headers(token)
         .into_iter()
@@ -249,7 +251,7 @@ pub enum Step {
     Retry {
         /// Why, for the log.
         reason: String,
-        /// A record to keep meanwhile (see [`known_record`]).
+        /// A record to keep meanwhile (see `known_record`).
         record: Option<SyncRecord>,
     },
 }
@@ -258,7 +260,7 @@ pub enum Step {
 /// 422 means TaxJar has the transaction. Kept with an empty hash, the next
 /// delivery updates (one call) instead of creating again (422, then the
 /// update: two calls, twice the chance to fail on every retry).
-pub fn known_record(attempt: &Attempt, synced_at: &str) -> Option<SyncRecord> {
+pub(crate) fn known_record(attempt: &Attempt, synced_at: &str) -> Option<SyncRecord> {
     (attempt.action == Action::Update && attempt.fallback).then(|| SyncRecord {
         transaction_id: attempt.id.clone(),
         hash: String::new(),
@@ -288,7 +290,7 @@ pub fn after(attempt: &Attempt, answer: &Answer, synced_at: &str) -> Step {
 
 /// The queue consumer's attempts at one job, for [`crate::http::drive`]:
 /// each sent once within `UPSTREAM_TIMEOUT_MS` (the queue retries, later),
-/// its answer redacted, its [`attempt_line`] logged, then [`after`].
+/// its answer redacted, its `attempt_line` logged, then [`after`].
 pub struct Delivery<'a, L: FnMut(&str)> {
     /// The settings (API URL, `STORE_URL`, timeout).
     pub config: &'a Config,
@@ -354,7 +356,7 @@ fn too_large(status: u16, limit: usize) -> String {
 
 /// The log line of one attempt (its answer, or the failure), the token
 /// redacted by [`crate::sync::log`].
-pub fn attempt_line(
+pub(crate) fn attempt_line(
     config: &Config,
     token: &str,
     attempt: &Attempt,
@@ -389,20 +391,20 @@ pub fn attempt_line(
 }
 
 /// The log line of a skipped job.
-pub fn skip_line(resource: Resource, outcome: &Outcome) -> String {
+pub(crate) fn skip_line(resource: Resource, outcome: &Outcome) -> String {
     serde_json::to_string(&LogEntry::skip(resource, outcome)).unwrap_or_default()
 }
 
 /// How long a failed message waits before its next delivery (`attempts`
 /// is the queue's count, from 1): 10 s doubled each time, at most an hour,
 /// so a TaxJar outage is ridden out within `max_retries`.
-pub fn retry_delay_seconds(attempts: u32) -> u32 {
+pub(crate) fn retry_delay_seconds(attempts: u32) -> u32 {
     let doublings = attempts.saturating_sub(1).min(9);
     (10u32 << doublings).min(3600)
 }
 
 /// The `202` answer: `{ "queued": n }`.
-pub fn queued(n: usize) -> Reply {
+pub(crate) fn queued(n: usize) -> Reply {
     Reply::json(202, format!("{{\"queued\":{n}}}"))
 }
 

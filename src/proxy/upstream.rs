@@ -13,7 +13,7 @@
 //! | 5xx, after one retry | 502 |
 //! | nothing within `UPSTREAM_TIMEOUT_MS`, after one retry | 504 |
 //! | a network failure, after one retry | 502 |
-//! | an answer over the route's bound ([`answer_limit`]) | 502, never read further |
+//! | an answer over the route's bound (`answer_limit`) | 502, never read further |
 //!
 //! Every answer is redacted as it arrives ([`Outcome::redacted`]): a token
 //! or proxy key that the upstream echoes never reaches a caller, a cached
@@ -38,20 +38,20 @@ use super::reply::{reason_phrase, Reply};
 use super::route::{Kind, Matched};
 
 /// The TaxJar API version the proxy speaks.
-pub const API_VERSION: &str = "2020-08-07";
+pub(crate) const API_VERSION: &str = "2020-08-07";
 /// The most attempts per request (one retry).
-pub const MAX_ATTEMPTS: u32 = 2;
+pub(crate) const MAX_ATTEMPTS: u32 = 2;
 /// The shortest pause before the retry, in ms.
-pub const RETRY_MIN_MS: u32 = 50;
+pub(crate) const RETRY_MIN_MS: u32 = 50;
 /// The spread of the random pause before the retry, in ms.
-pub const RETRY_JITTER_MS: u32 = 200;
+pub(crate) const RETRY_JITTER_MS: u32 = 200;
 
 /// The most bytes of a tax answer read (1 MiB): a 1,000-line answer with
 /// its breakdown is about 600 KiB.
-pub const TAXES_ANSWER_LIMIT: usize = 1024 * 1024;
+pub(crate) const TAXES_ANSWER_LIMIT: usize = 1024 * 1024;
 /// The most bytes of a lookup answer read (1 MiB): the largest, the
 /// summary rates of every region, is under 100 KiB.
-pub const LOOKUP_ANSWER_LIMIT: usize = 1024 * 1024;
+pub(crate) const LOOKUP_ANSWER_LIMIT: usize = 1024 * 1024;
 /// The most bytes of a transaction or customer answer read (8 MiB), as
 /// `TransactionSync` reads them.
 pub use crate::sync::exchange::RECORDS_ANSWER_LIMIT;
@@ -60,7 +60,7 @@ pub use crate::sync::exchange::RECORDS_ANSWER_LIMIT;
 /// TaxJar documents no sizes; these are many times its largest answers,
 /// and small enough that an endless or huge answer cannot exhaust the
 /// isolate (it is cut off, answered 502 and never cached).
-pub fn answer_limit(kind: Kind) -> usize {
+pub(crate) fn answer_limit(kind: Kind) -> usize {
     match kind {
         Kind::Taxes | Kind::LegacySalesTax => TAXES_ANSWER_LIMIT,
         Kind::Transactions | Kind::Customers | Kind::Sync => RECORDS_ANSWER_LIMIT,
@@ -114,7 +114,7 @@ pub enum Outcome {
         /// The `Retry-After` header, if any.
         retry_after: Option<String>,
     },
-    /// The answer was longer than [`answer_limit`]; it was not read further.
+    /// The answer was longer than `answer_limit`; it was not read further.
     TooLarge {
         /// The HTTP status.
         status: u16,
@@ -146,7 +146,7 @@ impl From<Sent> for Outcome {
 
 impl Outcome {
     /// The outcome as it may be used: body and `Retry-After` redacted, and
-    /// a `Retry-After` that is not one [`plain_retry_after`] accepts dropped.
+    /// a `Retry-After` that is not one `plain_retry_after` accepts dropped.
     pub fn redacted(self, redactor: &Redactor) -> Outcome {
         match self {
             Outcome::Answered {
@@ -172,7 +172,7 @@ impl Outcome {
 /// A `Retry-After` value worth passing on: delay seconds (digits) or an
 /// HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`). Anything else, such as a
 /// body echoed into the header, is dropped.
-pub fn plain_retry_after(value: &str) -> Option<&str> {
+pub(crate) fn plain_retry_after(value: &str) -> Option<&str> {
     let value = value.trim();
     let seconds = (1..=10).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit());
     let date = (20..=40).contains(&value.len())
@@ -188,7 +188,7 @@ pub fn plain_retry_after(value: &str) -> Option<&str> {
 /// read (taxes, lookups, address validation, GETs) sent once more after a
 /// transient failure ([`crate::http::transient`]), after a short random
 /// pause. Writes are sent once: a retry could write twice.
-pub fn policy(config: &Config, matched: &Matched) -> Policy {
+pub(crate) fn policy(config: &Config, matched: &Matched) -> Policy {
     let retry_safe = matched.route.retry_safe(&matched.method);
     Policy {
         max_attempts: if retry_safe { MAX_ATTEMPTS } else { 1 },
@@ -199,7 +199,7 @@ pub fn policy(config: &Config, matched: &Matched) -> Policy {
 }
 
 /// One proxied call, for [`crate::http::drive`]: `request` sent as
-/// [`policy`] says, its answer redacted as it arrives.
+/// `policy` says, its answer redacted as it arrives.
 pub struct Proxied<'a> {
     /// The settings (the timeout).
     pub config: &'a Config,
@@ -231,7 +231,7 @@ impl Attempts for Proxied<'_> {
 /// whether that answer is TaxJar's own (only those may be cached). On the
 /// legacy routes, a 400 or 404 without a JSON body keeps its status, with
 /// the reference's meaning as the detail.
-pub fn map_for(config: &Config, matched: &Matched, outcome: &Outcome) -> (Reply, bool) {
+pub(crate) fn map_for(config: &Config, matched: &Matched, outcome: &Outcome) -> (Reply, bool) {
     let kind = matched.route.kind;
     if let Outcome::Answered { status, body, .. } = outcome {
         let plain = (400..=499).contains(status) && !matches!(status, 401 | 429);

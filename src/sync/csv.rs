@@ -15,7 +15,7 @@ use crate::money::Money;
 use crate::validate::HANDLING_FEE_ID;
 
 /// The header row, in order.
-pub const CSV_COLUMNS: [&str; 21] = [
+pub(crate) const CSV_COLUMNS: [&str; 21] = [
     "provider",
     "order_id",
     "transaction_type",
@@ -40,7 +40,7 @@ pub const CSV_COLUMNS: [&str; 21] = [
 ];
 
 /// One field, quoted when it must be.
-pub fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     let needs = text.contains([',', '"', '\r', '\n'])
         || text.starts_with(char::is_whitespace)
         || text.ends_with(char::is_whitespace);

@@ -10,7 +10,8 @@ use crate::regions;
 
 /// The exemption types TaxJar takes for customers (`marketplace` is for
 /// transactions only).
-pub const CUSTOMER_EXEMPTION_TYPES: [&str; 4] = ["wholesale", "government", "other", "non_exempt"];
+pub(crate) const CUSTOMER_EXEMPTION_TYPES: [&str; 4] =
+    ["wholesale", "government", "other", "non_exempt"];
 
 fn upper(value: Option<String>) -> Option<String> {
     value.map(|v| v.to_ascii_uppercase())

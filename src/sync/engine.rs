@@ -25,7 +25,7 @@ use crate::model::transactions::TransactionRequest;
 
 /// The `x-api-version` sent with every sync request: the version that
 /// enforces `amount` = line items + shipping.
-pub const API_VERSION: &str = "2020-08-07";
+pub(crate) const API_VERSION: &str = "2020-08-07";
 
 /// What is synced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -16,7 +16,7 @@ use crate::split::allocate;
 use crate::validate::ExemptionType;
 
 /// The longest `description` TaxJar takes, in characters.
-pub const MAX_DESCRIPTION_CHARS: usize = 255;
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 255;
 
 /// The description of a handling-fee line.
 pub const HANDLING_FEE_DESCRIPTION: &str = "Handling Fee";
@@ -176,7 +176,7 @@ pub fn signed(value: Decimal, sign: Decimal) -> Decimal {
 }
 
 /// A description cut to [`MAX_DESCRIPTION_CHARS`] characters.
-pub fn cut_description(text: &str) -> String {
+pub(crate) fn cut_description(text: &str) -> String {
     text.chars().take(MAX_DESCRIPTION_CHARS).collect()
 }
 
@@ -203,7 +203,7 @@ pub fn check_amount(request: &TransactionRequest) -> Result<()> {
 }
 
 /// The `amount_mismatch` error: `given` is not the `expected` amount.
-pub fn mismatch(given: Money, expected: Money) -> Error {
+pub(crate) fn mismatch(given: Money, expected: Money) -> Error {
     Error::field(
         AMOUNT_MISMATCH,
         "amount",

@@ -15,7 +15,7 @@ pub use crate::redact::REDACTED;
 
 /// `text` with every form of `token` (as written, percent-encoded, in
 /// base64; see [`crate::redact`]) replaced by [`REDACTED`].
-pub fn redact(text: &str, token: &str) -> String {
+pub(crate) fn redact(text: &str, token: &str) -> String {
     Redactor::new([token]).owned(text)
 }
 

@@ -11,7 +11,7 @@ use crate::error::Result;
 /// Reporting off: skip. A cancelled order: delete it. An order that should
 /// not sync (status, currency, destination, address): skip with the reason.
 /// Otherwise create or update it, or skip it when nothing changed.
-pub fn plan_order(
+pub(crate) fn plan_order(
     order: &Order,
     record: Option<&SyncRecord>,
     settings: &SyncSettings,
@@ -42,7 +42,7 @@ pub fn plan_order(
 /// Reporting off: skip. A refund of an order outside the US or not in USD:
 /// skip with the reason (its order's status does not matter: the refund
 /// happened). Otherwise create or update it, or skip it when unchanged.
-pub fn plan_refund(
+pub(crate) fn plan_refund(
     refund: &Refund,
     order: &Order,
     record: Option<&SyncRecord>,

@@ -10,16 +10,17 @@ use crate::validate::ExemptionType;
 
 /// Providers TaxJar recognizes as marketplaces: sent as `provider`, and
 /// TaxJar applies marketplace facilitator law itself.
-pub const MARKETPLACE_PROVIDERS: [&str; 5] = ["amazon", "ebay", "etsy", "facebook", "walmart"];
+pub(crate) const MARKETPLACE_PROVIDERS: [&str; 5] =
+    ["amazon", "ebay", "etsy", "facebook", "walmart"];
 
 /// TaxJar's provider when none is sent.
-pub const DEFAULT_PROVIDER: &str = "api";
+pub(crate) const DEFAULT_PROVIDER: &str = "api";
 
 /// Statuses that sync by default: paid, shipped or done.
-pub const DEFAULT_SYNC_STATUSES: [&str; 4] = ["completed", "shipped", "paid", "closed"];
+pub(crate) const DEFAULT_SYNC_STATUSES: [&str; 4] = ["completed", "shipped", "paid", "closed"];
 
 /// Statuses of a cancelled order (sent as a DELETE).
-pub const CANCELLED_STATUSES: [&str; 2] = ["cancelled", "canceled"];
+pub(crate) const CANCELLED_STATUSES: [&str; 2] = ["cancelled", "canceled"];
 
 /// The id with only ASCII letters, digits, `_` and `-` kept. `field` names
 /// it when nothing is left (`invalid_value`).
@@ -43,7 +44,7 @@ pub fn transaction_id(raw: &str, field: &str) -> Result<String> {
 /// provider gets `exemption_type: "marketplace"` (unless the order is
 /// already wholesale, government or other-exempt); `api`, the default, is
 /// not sent. Providers are lower-cased.
-pub fn provider_and_exemption(
+pub(crate) fn provider_and_exemption(
     provider: Option<&str>,
     marketplace: bool,
     exemption: Option<ExemptionType>,
@@ -71,7 +72,7 @@ pub fn provider_and_exemption(
 pub struct SyncSettings {
     /// Sales-tax reporting on (the guide's toggle); default true.
     pub enabled: bool,
-    /// Statuses that sync; default [`DEFAULT_SYNC_STATUSES`]. Compared
+    /// Statuses that sync; default `DEFAULT_SYNC_STATUSES`. Compared
     /// without regard to case.
     pub statuses: Vec<String>,
 }
@@ -139,7 +140,7 @@ impl SyncDecision {
 }
 
 /// True when the order's status is a cancellation.
-pub fn is_cancelled(order: &Order) -> bool {
+pub(crate) fn is_cancelled(order: &Order) -> bool {
     order
         .status
         .as_deref()

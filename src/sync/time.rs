@@ -68,7 +68,7 @@ fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
 /// Parses `YYYY-MM-DD` or `YYYY/MM/DD`, optionally followed by `T` or a
 /// space, `HH:MM`, optional `:SS` and fraction, and `Z` or `±HH:MM`
 /// (`±HHMM`). The error says what is accepted.
-pub fn parse_moment(text: &str) -> std::result::Result<Moment, String> {
+pub(crate) fn parse_moment(text: &str) -> std::result::Result<Moment, String> {
     let bad =
         || format!("\"{text}\" is not a date (YYYY-MM-DD, YYYY/MM/DD or an ISO 8601 date-time)");
     let b = text.trim().as_bytes();
@@ -149,12 +149,12 @@ pub fn parse_moment(text: &str) -> std::result::Result<Moment, String> {
 }
 
 /// [`parse_moment`], as an `invalid_value` error on `field`.
-pub fn moment_at(text: &str, field: &str) -> Result<Moment> {
+pub(crate) fn moment_at(text: &str, field: &str) -> Result<Moment> {
     parse_moment(text).map_err(|why| Error::field(Code::InvalidValue, field, why))
 }
 
 /// `YYYY-MM-DD` of the date as written (before any offset is applied).
-pub fn date_part(text: &str) -> Option<String> {
+pub(crate) fn date_part(text: &str) -> Option<String> {
     let t = text.trim();
     parse_moment(t).ok()?;
     Some(t[..10].replace('/', "-"))
@@ -162,7 +162,7 @@ pub fn date_part(text: &str) -> Option<String> {
 
 /// The ISO 8601 form, `2026-01-31T12:00:00.000Z`, of milliseconds since
 /// the epoch (what JS `Date.prototype.toISOString` writes).
-pub fn format_iso(ms: i64) -> String {
+pub(crate) fn format_iso(ms: i64) -> String {
     let days = ms.div_euclid(MS_PER_DAY);
     let rest = ms.rem_euclid(MS_PER_DAY);
     let (y, m, d) = civil_from_days(days);
@@ -177,7 +177,7 @@ pub fn format_iso(ms: i64) -> String {
 
 /// The end of a date-only moment's day (exclusive), else the moment itself
 /// plus one millisecond: an inclusive upper bound made exclusive.
-pub fn end_of(moment: Moment) -> i64 {
+pub(crate) fn end_of(moment: Moment) -> i64 {
     if moment.date_only {
         moment.ms + MS_PER_DAY
     } else {

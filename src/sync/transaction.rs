@@ -17,7 +17,7 @@ use crate::split::line_discounts;
 use crate::validate::{ExemptionType, ValidCart, HANDLING_FEE_ID};
 
 /// The suffix of refund transaction ids, as in TaxJar's Magento extension.
-pub const DEFAULT_REFUND_SUFFIX: &str = "-refund";
+pub(crate) const DEFAULT_REFUND_SUFFIX: &str = "-refund";
 
 pub use super::lines::HANDLING_FEE_DESCRIPTION;
 
@@ -26,7 +26,7 @@ pub use super::lines::HANDLING_FEE_DESCRIPTION;
 pub struct TransactionOptions {
     /// Partner tracking tag sent as `plugin`.
     pub plugin: Option<String>,
-    /// Appended to refund ids; default [`DEFAULT_REFUND_SUFFIX`].
+    /// Appended to refund ids; default `DEFAULT_REFUND_SUFFIX`.
     pub refund_suffix: Option<String>,
 }
 
@@ -37,7 +37,10 @@ pub fn order_transaction_id(order: &Order) -> Result<String> {
 
 /// `transaction_id` of a refund: its id (allowed characters only) and the
 /// suffix.
-pub fn refund_transaction_id(refund: &Refund, options: &TransactionOptions) -> Result<String> {
+pub(crate) fn refund_transaction_id(
+    refund: &Refund,
+    options: &TransactionOptions,
+) -> Result<String> {
     let suffix = options
         .refund_suffix
         .as_deref()
