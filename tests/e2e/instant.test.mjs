@@ -124,6 +124,22 @@ test("undoing an edit is a memo hit: final in the same task, no call, read out o
   assert.equal(await liveText(), undo.live, "and only once");
 });
 
+test("a provisional figure whose element leaves and comes back still gets TaxJar's", async () => {
+  await page.evaluate(() => { document.querySelector("#tax").debounceMs = 60_000; });
+  const now = await clickNow("Increase quantity of Trail Runner");
+  assert.equal(now.status, "provisional");
+  const since = await eventCount();
+  await page.evaluate(() => {
+    const el = document.querySelector("#tax");
+    const parent = el.parentNode;
+    el.remove();
+    parent.append(el);
+  });
+  const final = await finalEvent(since);
+  assert.equal(final.source, "taxjar");
+  assert.equal(final.amount_to_collect, now.events[0].amount);
+});
+
 test("the first cart is estimated at once; between estimates the last figure stays, dimmed", async () => {
   // A second widget with a 10 s debounce: its first cart must not wait for it.
   const ms = await page.evaluate(async () => {

@@ -137,7 +137,10 @@ export class EdgetaxEstimateElement extends ElementBase {
       }
     }
     this.#render();
-    if (this.#cart && !this.#estimate && !this.#timer && !this.#controller) this.#schedule(0);
+    // No figure yet, or only a provisional one: its call was cancelled
+    // when the element left the page.
+    const due = !this.#estimate || this.#status === "provisional";
+    if (this.#cart && due && !this.#timer && !this.#controller) this.#schedule(0);
   }
 
   disconnectedCallback() {
