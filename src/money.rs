@@ -17,7 +17,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-mod float;
+pub(crate) mod float;
 mod text;
 pub mod wire;
 
@@ -82,7 +82,7 @@ pub fn decimal_from_f64(value: f64, max_decimals: u32) -> Result<Decimal, String
 }
 
 /// `-0` reads as `0`, so keys and outputs never show a negative zero.
-fn normalize_zero(mut value: Decimal) -> Decimal {
+pub(crate) fn normalize_zero(mut value: Decimal) -> Decimal {
     if value.is_zero() {
         value.set_sign_positive(true);
     }

@@ -2,13 +2,18 @@
 //! is reported with its exact path (`line_items[2].id`) and so the wasm
 //! carries one small reader instead of serde's generic machinery.
 
-use serde_json::{Map, Value};
-
 use super::{Cart, LineItem, NexusAddress};
 use crate::error::{Code, Error, Result};
-use crate::money::DecimalInput;
+use crate::json::{number_decimal, Json as Value};
+use crate::money::{DecimalInput, MAX_DECIMALS};
 
-type Object = Map<String, Value>;
+/// An object's members (a [`Value::Object`]).
+pub(crate) type Object = [(String, Value)];
+
+/// The member `key` (the last of that name, as serde_json's map kept it).
+pub(crate) fn member<'a>(obj: &'a Object, key: &str) -> Option<&'a Value> {
+    obj.iter().rev().find(|(k, _)| k == key).map(|m| &m.1)
+}
 
 fn wrong(path: &str, expected: &str, got: &Value) -> Error {
     let kind = match got {
@@ -56,7 +61,7 @@ fn join(at: At, key: &str) -> String {
 
 /// A string field; null or absent is `None`.
 fn text(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
-    match obj.get(key) {
+    match member(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(wrong(&join(at, key), "a string", other)),
@@ -65,8 +70,8 @@ fn text(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
 
 /// An id-like field: strings, and integers read as their digits.
 fn id(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
-    match obj.get(key) {
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+    match member(obj, key) {
+        Some(n @ Value::Number(_)) if n.integer_text().is_some() => Ok(n.integer_text()),
         _ => text(obj, key, at),
     }
 }
@@ -75,21 +80,20 @@ fn id(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
 /// its reason, for validation to report as `invalid_amount`.
 fn decimal(obj: &Object, key: &str) -> Option<DecimalInput> {
     let reason = |v| DecimalInput(Err(v));
-    match obj.get(key)? {
+    match member(obj, key)? {
         Value::Null => None,
         Value::String(s) => Some(DecimalInput::read_str(s)),
-        Value::Number(n) => Some(match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => DecimalInput::ok(i.into()),
-            (_, Some(u), _) => DecimalInput::ok(u.into()),
-            (_, _, Some(f)) => DecimalInput::read_f64(f),
-            _ => reason("is not a number".into()),
-        }),
+        // A JSON `-0` was read as a float's negative zero.
+        Value::Number(n) if n.starts_with('-') && number_decimal(n, 28) == Ok(0.into()) => {
+            Some(reason("-0 is a negative zero; send 0".into()))
+        }
+        Value::Number(n) => Some(DecimalInput(number_decimal(n, MAX_DECIMALS))),
         _ => Some(reason("must be a number or a decimal string".into())),
     }
 }
 
 fn boolean(obj: &Object, key: &str, at: At) -> Result<Option<bool>> {
-    match obj.get(key) {
+    match member(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
         Some(other) => Err(wrong(&join(at, key), "true or false", other)),
@@ -102,7 +106,7 @@ fn list<T>(
     key: &str,
     item: impl Fn(&Object, At) -> Result<T>,
 ) -> Result<Option<Vec<T>>> {
-    let items = match obj.get(key) {
+    let items = match member(obj, key) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(items)) => items,
         Some(other) => return Err(wrong(key, "a list", other)),
@@ -119,7 +123,7 @@ fn list<T>(
 }
 
 /// Reads a cart; the first value of the wrong kind is the error.
-pub fn cart(value: &Value) -> Result<Cart> {
+pub(crate) fn cart(value: &Value) -> Result<Cart> {
     let Value::Object(o) = value else {
         return Err(wrong("", "an object", value));
     };
