@@ -83,12 +83,37 @@ fn decimal(obj: &Object, key: &str) -> Option<DecimalInput> {
     match member(obj, key)? {
         Value::Null => None,
         Value::String(s) => Some(DecimalInput::read_str(s)),
-        // A JSON `-0` was read as a float's negative zero.
-        Value::Number(n) if n.starts_with('-') && number_decimal(n, 28) == Ok(0.into()) => {
-            Some(reason("-0 is a negative zero; send 0".into()))
-        }
-        Value::Number(n) => Some(DecimalInput(number_decimal(n, MAX_DECIMALS))),
+        Value::Number(n) => Some(number_input(n)),
         _ => Some(reason("must be a number or a decimal string".into())),
+    }
+}
+
+/// A JSON number as money: a JSON `-0` (a float's negative zero to
+/// serde_json) is refused, as [`DecimalInput::read_f64`] refuses it.
+fn number_input(text: &str) -> DecimalInput {
+    if text.starts_with('-') && number_decimal(text, 28) == Ok(0.into()) {
+        return DecimalInput(Err("-0 is a negative zero; send 0".into()));
+    }
+    DecimalInput(number_decimal(text, MAX_DECIMALS))
+}
+
+/// A number or decimal string read leniently, as `DecimalInput`'s
+/// `Deserialize` read it: anything else is serde's error.
+#[cfg(feature = "js")]
+pub(crate) fn decimal_input(value: &Value) -> std::result::Result<DecimalInput, String> {
+    match value {
+        Value::String(s) => Ok(DecimalInput::read_str(s)),
+        Value::Number(n) => Ok(number_input(n)),
+        other => Err(other.invalid_type("a number or a decimal string")),
+    }
+}
+
+/// A list of [`decimal_input`]s.
+#[cfg(feature = "js")]
+pub(crate) fn decimal_inputs(value: &Value) -> std::result::Result<Vec<DecimalInput>, String> {
+    match value {
+        Value::Array(items) => items.iter().map(decimal_input).collect(),
+        other => Err(other.invalid_type("a sequence")),
     }
 }
 

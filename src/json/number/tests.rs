@@ -119,7 +119,7 @@ fn reads_as_serde_json_read() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20_000))]
+    #![proptest_config(ProptestConfig::with_cases(4_000))]
 
     #[test]
     fn random_decimals_write_as_serde_json(mantissa in any::<i128>(), shift in 0u32..96, scale in 0u32..29) {
@@ -153,5 +153,19 @@ proptest! {
         };
         check_reads(&text, 6);
         check_reads(&format!("{text}e{exp}"), 28);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4_000))]
+
+    /// The float text `decimal_from_f64` reads is Rust's `Display`.
+    #[test]
+    fn float_texts_are_rusts_display(bits in any::<u64>(), small in -1e6f64..1e6) {
+        for float in [f64::from_bits(bits), small, small / 1e6] {
+            if float.is_finite() {
+                prop_assert_eq!(crate::money::digits::float_text(float), float.to_string());
+            }
+        }
     }
 }
