@@ -26,9 +26,14 @@ pub(super) struct Saved {
 impl Saved {
     /// The entry as JSON text.
     pub(super) fn to_json(&self) -> String {
+        // serde_json wrote a float that is not finite as null.
+        let expires_at = match self.expires_at {
+            t if t.is_finite() => float_text(t),
+            _ => "null".to_owned(),
+        };
         let mut out = String::with_capacity(self.estimate.len() + 64);
         Object::new(&mut out)
-            .raw("expires_at", &float_text(self.expires_at))
+            .raw("expires_at", &expires_at)
             .str("estimate", &self.estimate)
             .raw("ids", &strings(&self.ids))
             .end();
