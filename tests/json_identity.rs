@@ -348,3 +348,35 @@ fn estimates_and_stats_are_serde_jsons() {
     };
     assert_eq!(stats.to_json(), serde_json::to_string(&stats).unwrap());
 }
+
+/// A value of the wrong kind is named as serde named it.
+#[test]
+fn wrong_kinds_are_named_as_serde_named_them() {
+    for text in [
+        "5",
+        "-5",
+        "1.5",
+        "100.0",
+        "1e2",
+        "1e21",
+        "-0",
+        "0.30000000000000004",
+        "18446744073709551616",
+        "true",
+        "null",
+        "\"x\\\"y\"",
+        "[1]",
+        "{\"a\":1}",
+    ] {
+        let (ours, theirs) = match serde_json::from_str::<String>(text) {
+            Err(e) => (parse(text).unwrap().invalid_type("a string"), e),
+            Ok(_) => {
+                let e = serde_json::from_str::<bool>(text).unwrap_err();
+                (parse(text).unwrap().invalid_type("a boolean"), e)
+            }
+        };
+        let theirs = theirs.to_string();
+        let theirs = theirs.rsplit_once(" at line ").unwrap().0;
+        assert_eq!(ours, theirs, "{text}");
+    }
+}

@@ -87,7 +87,7 @@ impl Json {
             Json::Null => "null".into(),
             Json::Bool(b) => format!("boolean `{b}`"),
             Json::Number(n) if self.integer_text().is_some() => format!("integer `{n}`"),
-            Json::Number(n) => format!("floating point `{n}`"),
+            Json::Number(n) => format!("floating point `{}`", number::float_shown(n)),
             Json::String(s) => format!("string {s:?}"),
             Json::Array(_) => "sequence".into(),
             Json::Object(_) => "map".into(),
@@ -99,7 +99,8 @@ impl Json {
         format!("invalid type: {}, expected {expected}", self.unexpected())
     }
 
-    /// The value as compact JSON text (numbers as written).
+    /// The value as compact JSON text, as serde_json wrote its tree
+    /// (integers as written, other numbers as the nearest float's text).
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         self.write_to(&mut out);
@@ -110,7 +111,8 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Number(n) => out.push_str(n),
+            Json::Number(n) if is_integer(n) && self.integer_text().is_some() => out.push_str(n),
+            Json::Number(n) => out.push_str(&number::float_shown(n)),
             Json::String(s) => write::string(out, s),
             Json::Array(items) => {
                 out.push('[');

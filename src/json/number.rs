@@ -106,6 +106,12 @@ pub fn shortest_text(value: Decimal) -> String {
             return i.to_string();
         }
     }
+    float_json(value)
+}
+
+/// The float nearest `value` as serde_json writes a float (`29.94`,
+/// `100.0`, `1e+21`, `-0.0`).
+fn float_json(value: Decimal) -> String {
     let float = nearest_f64(value);
     let (digits, exp) = shortest(
         value.mantissa().unsigned_abs(),
@@ -116,7 +122,7 @@ pub fn shortest_text(value: Decimal) -> String {
     let digits = digits.to_string();
     let len = digits.len() as i32;
     let lead = len - 1 + exp;
-    let mut out = String::from(if float < 0.0 { "-" } else { "" });
+    let mut out = String::from(if float.is_sign_negative() { "-" } else { "" });
     if (-5..=15).contains(&lead) {
         if exp >= 0 {
             out.push_str(&plain(false, &digits, exp));
@@ -134,6 +140,18 @@ pub fn shortest_text(value: Decimal) -> String {
         out.push_str(&lead.unsigned_abs().to_string());
     }
     out
+}
+
+/// A JSON number that is not an integer, as serde_json wrote it and
+/// showed it in messages: the nearest float's text (`1.5`, `100.0`,
+/// `1e+21`). A number past a decimal's range is shown as written.
+pub(crate) fn float_shown(text: &str) -> String {
+    let (negative, digits, exp) = parts(text);
+    let decimal = match digits.is_empty() {
+        true => exact(negative, "0", 0).map(|zero| if negative { -zero } else { zero }),
+        false => exact(negative, &digits, exp),
+    };
+    decimal.map_or_else(|| text.to_owned(), float_json)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
