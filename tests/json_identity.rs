@@ -380,3 +380,38 @@ fn wrong_kinds_are_named_as_serde_named_them() {
         assert_eq!(ours, theirs, "{text}");
     }
 }
+
+/// TaxJar's documented answers and its Ruby client's fixtures read by
+/// hand as the derives read them (the conformance files of
+/// tests/conformance.rs).
+#[test]
+fn real_answers_read_as_the_derives_read() {
+    use edgetax::estimator::nexus::RegionsResponse;
+    use edgetax::model::read::tax_response;
+    use edgetax::model::TaxResponse;
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/conformance");
+    let read = |path: &str| std::fs::read_to_string(format!("{root}/{path}")).unwrap();
+    let mut answers: Vec<String> = [
+        "taxes.json",
+        "taxes_canada.json",
+        "taxes_international.json",
+    ]
+    .iter()
+    .map(|f| read(&format!("taxjar-ruby-fixtures/{f}")))
+    .collect();
+    for entry in std::fs::read_dir(format!("{root}/taxjar-docs/taxes")).unwrap() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
+        answers.push(doc["response"].to_string());
+    }
+    assert!(answers.len() >= 12);
+    for text in &answers {
+        let ours = tax_response(&parse(text).unwrap()).unwrap();
+        assert_eq!(ours, serde_json::from_str::<TaxResponse>(text).unwrap());
+    }
+    let text = read("taxjar-ruby-fixtures/nexus_regions.json");
+    let ours = RegionsResponse::from_json(&parse(&text).unwrap()).unwrap();
+    let theirs: RegionsResponse = serde_json::from_str(&text).unwrap();
+    assert!(!ours.regions.is_empty());
+    assert_eq!(ours.regions, theirs.regions);
+}
