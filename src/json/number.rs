@@ -10,7 +10,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::money::digits::{plain, shortest};
+use crate::money::digits::{digits_of, plain, shortest};
 use crate::money::float::{nearest_f64, short_decimal};
 use crate::money::{normalize_zero, parse_decimal};
 
@@ -91,7 +91,7 @@ pub fn number_decimal(text: &str, max_decimals: u32) -> Result<Decimal, String> 
         float,
         true,
     );
-    parse_decimal(&plain(negative, &digits.to_string(), exp), max_decimals)
+    parse_decimal(&plain(negative, &digits_of(digits), exp), max_decimals)
 }
 
 /// The JSON text of a decimal, as serde_json wrote
@@ -119,7 +119,7 @@ fn float_json(value: Decimal) -> String {
         float,
         false,
     );
-    let digits = digits.to_string();
+    let digits = digits_of(digits);
     let len = digits.len() as i32;
     let lead = len - 1 + exp;
     let mut out = String::from(if float.is_sign_negative() { "-" } else { "" });

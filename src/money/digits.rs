@@ -13,9 +13,23 @@ pub(crate) fn float_text(float: f64) -> String {
     let digits = if digits == 0 {
         String::new()
     } else {
-        digits.to_string()
+        digits_of(digits)
     };
     plain(float.is_sign_negative(), &digits, exp)
+}
+
+/// The decimal digits of `n` (`0` for zero), written by hand: core's
+/// `u128` formatting was 1.5 KB of the `.wasm`.
+pub(crate) fn digits_of(mut n: u128) -> String {
+    let mut out = Vec::with_capacity(40);
+    loop {
+        out.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.iter().rev().map(|&b| char::from(b)).collect()
 }
 
 /// Any float as Rust's `Display` writes it (`NaN`, `inf` and `-inf`
@@ -102,7 +116,7 @@ pub(crate) fn shortest(mantissa: u128, exp10: i32, float: f64, ties_up: bool) ->
         return (normal, normal_exp);
     }
     let (mantissa, scale) = (normal, -normal_exp);
-    let count = mantissa.to_string().len() as u32;
+    let count = digits_of(mantissa).len() as u32;
     let f = Interval::of(float.abs());
     let mut best = (mantissa, -scale);
     for n in 1..=count.min(17) {
