@@ -132,7 +132,7 @@ test: setup
 	  || { echo "wasm-pack test ran no browser tests in $$b" >&2; exit 1; }; done
 	$(build_pkg)
 	@# Size guards of both builds (bench/size.mjs): the browser .wasm under
-	@# its ceiling (its 120 KB limit once under it), the server's under its own.
+	@# its 120 KB limit, the server's under its ceiling.
 	node bench/size.mjs --check
 	node --test tests/fake-taxjar/ tests/node/
 	$(MAKE) setup-worker setup-e2e

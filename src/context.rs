@@ -20,13 +20,17 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use serde::Serialize;
-use serde_json::{Map, Value};
 use sha2::Sha256;
 
-use crate::cart::read::{id_field, nexus_addresses, text_field};
-use crate::cart::{parse_json, Cart, NexusAddress};
+use crate::cart::read::{id_field, member, nexus_addresses, text_field};
+use crate::cart::{Cart, NexusAddress};
 use crate::error::{Code, Error, Result};
+use crate::json::write::{list, Object};
+use crate::json::Json as Value;
 use crate::validate::{check_nexus_addresses, check_region, ExemptionType};
+
+mod token;
+use token::{base64url, split};
 
 /// The version tag every token starts with (`cc1.`).
 pub const PREFIX: &str = "cc1";
@@ -68,21 +72,6 @@ pub struct CustomerContext {
     pub exp: u64,
 }
 
-/// The payload as written: the fields in a fixed order, empty lists left
-/// out, `exp` last (and left out of the canonical form). One serializer
-/// for both keeps the wasm small.
-#[derive(Serialize)]
-struct Written<'a> {
-    customer_id: &'a str,
-    exemption_type: &'static str,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    exempt_regions: &'a [ExemptRegion],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    nexus_addresses: &'a [NexusAddress],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    exp: Option<u64>,
-}
-
 /// A context as applied to a cart: the token, forwarded to the Worker, and
 /// the payload's canonical JSON without `exp`, which cart keys digest (so
 /// two customers never share an answer, and a re-signed token does).
@@ -116,8 +105,10 @@ impl CustomerContext {
     /// checked and normalized, with expiry `exp`. Any other key is an
     /// `invalid_value` error naming it, so a misspelt field is never
     /// silently left out of what is signed.
-    pub fn from_fields(value: &Value, exp: u64) -> Result<CustomerContext> {
-        let object = fields_object(value, "the customer context")?;
+    #[cfg(feature = "proxy")]
+    pub fn from_fields(value: &serde_json::Value, exp: u64) -> Result<CustomerContext> {
+        let value = Value::from(value);
+        let object = fields_object(&value, "the customer context")?;
         read(object, &[], exp)
     }
 
@@ -125,7 +116,7 @@ impl CustomerContext {
     fn from_payload(value: &Value) -> Result<CustomerContext> {
         let object = fields_object(value, "the payload")
             .map_err(|_| bad_token("has a payload that is not a JSON object"))?;
-        let exp = match object.get("exp").and_then(Value::as_u64) {
+        let exp = match member(object, "exp").and_then(Value::as_u64) {
             Some(exp) => exp,
             None => return Err(bad_token("has no expiry")),
         };
@@ -135,15 +126,31 @@ impl CustomerContext {
         })
     }
 
+    /// The payload as written: the fields in a fixed order, empty lists
+    /// left out, `exp` last (and left out of the canonical form).
     fn written(&self, exp: Option<u64>) -> String {
-        let written = Written {
-            customer_id: &self.customer_id,
-            exemption_type: self.exemption_type.as_str(),
-            exempt_regions: &self.exempt_regions,
-            nexus_addresses: &self.nexus_addresses,
-            exp,
-        };
-        serde_json::to_string(&written).unwrap_or_default()
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.str("customer_id", &self.customer_id)
+            .str("exemption_type", self.exemption_type.as_str());
+        if !self.exempt_regions.is_empty() {
+            list(o.key("exempt_regions"), &self.exempt_regions, |out, r| {
+                Object::new(out)
+                    .str("country", &r.country)
+                    .some_str("state", r.state.as_deref())
+                    .end()
+            });
+        }
+        if !self.nexus_addresses.is_empty() {
+            list(o.key("nexus_addresses"), &self.nexus_addresses, |out, n| {
+                n.write_json(out)
+            });
+        }
+        if let Some(exp) = exp {
+            o.raw("exp", &exp.to_string());
+        }
+        o.end();
+        out
     }
 
     /// The payload JSON, as signed.
@@ -228,7 +235,7 @@ fn trimmed(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn fields_object<'a>(value: &'a Value, what: &str) -> Result<&'a Map<String, Value>> {
+fn fields_object<'a>(value: &'a Value, what: &str) -> Result<&'a [(String, Value)]> {
     match value {
         Value::Object(object) => Ok(object),
         _ => Err(Error::new(
@@ -247,10 +254,13 @@ const FIELDS: [&str; 4] = [
 
 /// Reads and checks the signed fields of `object`; `extra` are the other
 /// keys allowed.
-fn read(object: &Map<String, Value>, extra: &[&str], exp: u64) -> Result<CustomerContext> {
+fn read(object: &[(String, Value)], extra: &[&str], exp: u64) -> Result<CustomerContext> {
+    // The first unknown key in sorted order, as serde_json's map gave it.
     if let Some(key) = object
-        .keys()
-        .find(|k| !FIELDS.contains(&k.as_str()) && !extra.contains(&k.as_str()))
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !FIELDS.contains(&k.as_str()) && !extra.contains(&k.as_str()))
+        .min()
     {
         return Err(invalid(
             key,
@@ -296,8 +306,8 @@ fn read(object: &Map<String, Value>, extra: &[&str], exp: u64) -> Result<Custome
     })
 }
 
-fn regions(object: &Map<String, Value>) -> Result<Vec<ExemptRegion>> {
-    let items = match object.get("exempt_regions") {
+fn regions(object: &[(String, Value)]) -> Result<Vec<ExemptRegion>> {
+    let items = match member(object, "exempt_regions") {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Array(items)) => items,
         Some(_) => {
@@ -369,8 +379,9 @@ pub fn check_options(secret: Option<&str>, ttl_seconds: Option<f64>) -> Result<u
 
 /// `customerContext`: the token for the fields in `value`, signed with
 /// `secret`, expiring `ttl_seconds` (default one hour) after `now`.
+#[cfg(feature = "proxy")]
 pub fn create(
-    value: &Value,
+    value: &serde_json::Value,
     secret: Option<&str>,
     ttl_seconds: Option<f64>,
     now: u64,
@@ -380,57 +391,12 @@ pub fn create(
     Ok(context.sign(secret.unwrap_or_default()))
 }
 
-/// The three parts of a token, or the error naming what is wrong.
-fn split(token: &str) -> Result<(&str, &str)> {
-    let mut parts = token.split('.');
-    let (Some(tag), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad_token(
-            "is not a customer context token (cc1.<payload>.<signature>)",
-        ));
-    };
-    if tag != PREFIX {
-        return Err(bad_token("is not a cc1 token (made by another version?)"));
-    }
-    Ok((payload, signature))
-}
-
-/// base64url without padding, as strict as the `base64` crate's
-/// `URL_SAFE_NO_PAD` decoder: only the 64 symbols, no `=`, no length of
-/// 4n + 1, no stray bits in the last symbol. By hand: the crate's decoder
-/// was about 3 KB of the browser's `.wasm`, which only ever reads a
-/// payload (tokens are made on the server, with the crate's encoder).
-fn base64url(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
-    let (mut pending, mut bits) = (0u32, 0u32);
-    for symbol in text.bytes() {
-        let value = match symbol {
-            b'A'..=b'Z' => symbol - b'A',
-            b'a'..=b'z' => symbol - b'a' + 26,
-            b'0'..=b'9' => symbol - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        };
-        pending = pending << 6 | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((pending >> bits) as u8);
-            pending &= (1 << bits) - 1;
-        }
-    }
-    // 6 bits left over is a length of 4n + 1; fewer must all be zero.
-    (bits < 6 && pending == 0).then_some(out)
-}
-
 fn payload(encoded: &str) -> Result<CustomerContext> {
     let bytes =
         base64url(encoded).ok_or_else(|| bad_token("has a payload that is not base64url"))?;
     let value = String::from_utf8(bytes)
         .ok()
-        .and_then(|text| parse_json(&text).ok())
+        .and_then(|text| crate::json::parse(&text).ok())
         .ok_or_else(|| bad_token("has a payload that is not JSON"))?;
     CustomerContext::from_payload(&value)
 }

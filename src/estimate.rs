@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
+use crate::json::write::{list, Object};
 use crate::key::cart_key;
 use crate::model::{LineBreakdown, Tax, TaxResponse};
 use crate::money::{format_rate, round_dp, Money};
@@ -107,6 +108,66 @@ pub struct LineEstimate {
     /// The rate applied to it.
     #[serde(serialize_with = "rate")]
     pub combined_tax_rate: Decimal,
+}
+
+impl Source {
+    /// The name JSON gives it (`"no_nexus"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Taxjar => "taxjar",
+            Source::Cache => "cache",
+            Source::NoNexus => "no_nexus",
+            Source::Exempt => "exempt",
+            Source::Offline => "offline",
+            Source::Provisional => "provisional",
+        }
+    }
+}
+
+impl Estimate {
+    /// The estimate as JSON text, byte for byte what serde_json wrote for
+    /// it (money and rates as decimal strings), without serde.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(400 + 160 * self.line_items.len());
+        let money = |m: Money| m.to_string();
+        let mut o = Object::new(&mut out);
+        o.str("key", &self.key)
+            .str("source", self.source.as_str())
+            .bool("estimated", self.estimated)
+            .bool("provisional", self.provisional)
+            .str("amount_to_collect", &money(self.amount_to_collect))
+            .str("rate", &format_rate(self.rate))
+            .str("taxable_amount", &money(self.taxable_amount))
+            .str("order_total_amount", &money(self.order_total_amount))
+            .bool("has_nexus", self.has_nexus)
+            .bool("freight_taxable", self.freight_taxable)
+            .opt_str("tax_source", self.tax_source.as_deref())
+            .some_str("exemption_type", self.exemption_type.as_deref());
+        let shipping = &self.shipping;
+        Object::new(o.key("shipping"))
+            .str("amount", &money(shipping.amount))
+            .str("taxable_amount", &money(shipping.taxable_amount))
+            .str("tax_collectable", &money(shipping.tax_collectable))
+            .end();
+        list(o.key("line_items"), &self.line_items, |out, line| {
+            Object::new(out)
+                .str("id", &line.id)
+                .str("amount", &money(line.amount))
+                .str("discount", &money(line.discount))
+                .str("taxable_amount", &money(line.taxable_amount))
+                .str("tax_collectable", &money(line.tax_collectable))
+                .str("combined_tax_rate", &format_rate(line.combined_tax_rate))
+                .end()
+        });
+        o.some_str("rates_as_of", self.rates_as_of.as_deref());
+        if !self.warnings.is_empty() {
+            list(o.key("warnings"), &self.warnings, |out, w| {
+                crate::json::write::string(out, w)
+            });
+        }
+        o.end();
+        out
+    }
 }
 
 fn rate<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {

@@ -68,14 +68,18 @@ fn digest_key(mut canonical: TaxRequest, context: Option<&str>) -> String {
     if let Some(nexus) = canonical.nexus_addresses.as_mut() {
         let keys: Vec<String> = nexus
             .iter()
-            .map(|n| serde_json::to_string(n).unwrap_or_default())
+            .map(|n| {
+                let mut text = String::new();
+                n.write_json(&mut text);
+                text
+            })
             .collect();
         let order = sorted_indices(keys.len(), &mut |a, b| keys[a].cmp(&keys[b]));
         *nexus = permuted(std::mem::take(nexus), &order);
     }
-    let text = serde_json::to_vec(&canonical).unwrap_or_default();
+    let text = canonical.to_json();
     let mut hasher = Sha256::new();
-    hasher.update(&text);
+    hasher.update(text.as_bytes());
     if let Some(context) = context {
         // After the request's JSON, which never holds a newline.
         hasher.update(b"\ncc1:");

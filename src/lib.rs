@@ -31,6 +31,7 @@ pub mod estimate;
 pub mod estimator;
 #[cfg(feature = "sync")]
 pub mod http;
+pub mod json;
 pub mod key;
 #[cfg(feature = "legacy")]
 pub mod legacy;

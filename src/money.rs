@@ -17,7 +17,8 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
-mod float;
+pub(crate) mod digits;
+pub(crate) mod float;
 mod text;
 pub mod wire;
 
@@ -67,7 +68,7 @@ pub fn parse_decimal(text: &str, max_decimals: u32) -> Result<Decimal, String> {
 /// shows).
 pub fn decimal_from_f64(value: f64, max_decimals: u32) -> Result<Decimal, String> {
     if !value.is_finite() {
-        return Err(format!("{value} is not a finite number"));
+        return Err(format!("{} is not a finite number", digits::display(value)));
     }
     // Prices and TaxJar's figures almost always take the exact fast path;
     // formatting and parsing was most of the cost of reading a number.
@@ -76,13 +77,14 @@ pub fn decimal_from_f64(value: f64, max_decimals: u32) -> Result<Decimal, String
             return Ok(decimal);
         }
     }
-    // Rust prints the shortest string that reads back as the same f64, and
-    // never uses exponent notation for `{}`.
-    parse_decimal(&value.to_string(), max_decimals)
+    // The shortest string that reads back as the same f64, as Rust's
+    // `Display` prints it (never in exponent notation), found without
+    // core's float formatting.
+    parse_decimal(&digits::float_text(value), max_decimals)
 }
 
 /// `-0` reads as `0`, so keys and outputs never show a negative zero.
-fn normalize_zero(mut value: Decimal) -> Decimal {
+pub(crate) fn normalize_zero(mut value: Decimal) -> Decimal {
     if value.is_zero() {
         value.set_sign_positive(true);
     }

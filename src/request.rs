@@ -27,7 +27,7 @@ pub fn tax_request(cart: &ValidCart, options: &RequestOptions) -> TaxRequest {
 /// the Worker to verify. (TaxJar ignores the field; the Worker never
 /// forwards it.)
 pub fn estimator_body(cart: &ValidCart, options: &RequestOptions) -> String {
-    let mut json = serde_json::to_string(&tax_request(cart, options)).unwrap_or_default();
+    let mut json = tax_request(cart, options).to_json();
     if let Some(context) = &cart.context {
         // Appended to the object's text rather than through a second
         // (flattening) serializer of the whole request, which cost the wasm
@@ -35,7 +35,7 @@ pub fn estimator_body(cart: &ValidCart, options: &RequestOptions) -> String {
         if json.ends_with('}') && json.len() > 2 {
             json.pop();
             json.push_str(",\"customer_context\":");
-            json.push_str(&serde_json::to_string(&context.token).unwrap_or_default());
+            crate::json::write::string(&mut json, &context.token);
             json.push('}');
         }
     }

@@ -8,7 +8,7 @@
 //!
 //! | high bits | what |
 //! | --- | --- |
-//! | 0-9 | v2: `parse_body::<TaxResponse>`, then `apply_tax` |
+//! | 0-9 | v2: `parse_body::<TaxResponse>` and the browser build's hand reader (`parse_answer` with `model::read::tax_response`), then `apply_tax` |
 //! | 10, 11 | legacy Standard, Enhanced: `apply_legacy_body` |
 //! | 12 | one of 13 other v2 answer types (low bits), status 200 |
 //! | 13 | `parse_categories`, `parse_location` |
@@ -28,7 +28,8 @@ use edgetax::model::lookups::{
 use edgetax::model::transactions::{
     OrderListResponse, OrderResponse, RefundListResponse, RefundResponse,
 };
-use edgetax::model::{parse_body, ErrorBody, TaxResponse};
+use edgetax::model::read::tax_response;
+use edgetax::model::{parse_answer, parse_body, ErrorBody, TaxResponse};
 use edgetax::validate::ValidCart;
 use edgetax_fuzz::{check_estimate, check_upstream_error, split_nul, valid_cart};
 use libfuzzer_sys::fuzz_target;
@@ -84,6 +85,14 @@ fn check<T>(result: edgetax::Result<T>, status: u16) {
 }
 
 fn v2(cart: &ValidCart, status: u16, body: &str) {
+    // The browser build's reader: no panic, the same kinds of errors.
+    match parse_answer(status, body, tax_response) {
+        Ok(response) => {
+            assert!((200..300).contains(&status));
+            check_estimate(cart, &apply_tax(cart, &response));
+        }
+        Err(error) => check_upstream_error(&error, status),
+    }
     match parse_body::<TaxResponse>(status, body) {
         Ok(response) => {
             assert!((200..300).contains(&status));

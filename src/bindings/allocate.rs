@@ -11,7 +11,8 @@ use js_sys::Float64Array;
 use rust_decimal::Decimal;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, js_result};
+use super::convert::{js_result, read_js};
+use crate::cart::read::{decimal_input, decimal_inputs};
 use crate::error::{Code, Error};
 use crate::money::{cents_bytes, decimal_from_f64, DecimalInput, Money, MAX_DECIMALS};
 use crate::split;
@@ -44,7 +45,7 @@ pub fn allocate(
     #[wasm_bindgen(unchecked_param_type = "MoneyInput[]")] weights: JsValue,
 ) -> Result<JsValue, JsValue> {
     js_result((|| {
-        let total = decimal_arg(from_js(total, "total")?, || "total".into())?;
+        let total = decimal_arg(read_js(&total, "total", decimal_input)?, || "total".into())?;
         let weights = match finite_numbers(&weights) {
             Some(numbers) => numbers
                 .to_vec()
@@ -56,7 +57,7 @@ pub fn allocate(
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?,
-            None => from_js::<Vec<DecimalInput>>(weights, "weights")?
+            None => read_js(&weights, "weights", decimal_inputs)?
                 .into_iter()
                 .enumerate()
                 .map(|(i, w)| decimal_arg(w, || format!("weights[{i}]")))

@@ -8,7 +8,6 @@ use wasm_bindgen::prelude::*;
 use super::clock::now_seconds;
 use super::convert::json_text;
 use super::options::Options;
-use crate::cart::parse_json;
 use crate::context::create;
 use crate::error::{Code, Error};
 
@@ -54,7 +53,7 @@ pub fn customer_context(
     if !fields.is_object() {
         return Err(Error::new(Code::InvalidType, "the customer context must be an object").into());
     }
-    let value = parse_json(&json_text(&fields, "context")?)
+    let value = serde_json::from_str::<serde_json::Value>(&json_text(&fields, "context")?)
         .map_err(|e| Error::new(Code::InvalidType, format!("the customer context: {e}")))?;
     if !options.is_object() {
         // The secret is required, so the options are too.

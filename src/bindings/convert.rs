@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 
 use crate::cart::Cart;
 use crate::error::{Code, Error};
+use crate::json::Json;
 
 #[wasm_bindgen(inline_js = "
 const keep = (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
@@ -101,6 +102,29 @@ pub fn cart_from_js(value: JsValue) -> Result<Cart, Error> {
         return Err(Error::new(Code::InvalidType, "the cart must be an object"));
     }
     Cart::from_json(&json_text(&value, "cart")?)
+}
+
+/// A JS value as a [`Json`] tree (`what` names it in errors).
+pub fn json_from_js(value: &JsValue, what: &str) -> Result<Json, Error> {
+    crate::json::parse(&json_text(value, what)?)
+        .map_err(|e| Error::field(Code::InvalidType, what, e.what))
+}
+
+/// Reads a JS value with one of the core's JSON readers; its message is
+/// the error's, on the field `what`.
+pub fn read_js<T>(
+    value: &JsValue,
+    what: &str,
+    read: impl FnOnce(&Json) -> Result<T, String>,
+) -> Result<T, Error> {
+    read(&json_from_js(value, what)?)
+        .map_err(|message| Error::field(Code::InvalidType, what, message))
+}
+
+/// JSON text the core wrote, as plain JS objects, arrays, strings and
+/// numbers.
+pub fn parse_js(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
 /// Reads any deserializable value, naming the argument on failure.

@@ -7,17 +7,21 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{body_text, cart_from_js, from_js, js_result, to_js};
+#[cfg(feature = "legacy")]
+use super::convert::to_js;
+use super::convert::{body_text, cart_from_js, js_result, parse_js, read_js};
 #[cfg(feature = "legacy")]
 use super::legacy::dialect_option;
 use super::options::Options;
 use crate::context::valid_unverified;
 use crate::error::{Code, Error};
 use crate::estimate::apply_tax;
+use crate::json::write::{list, Object};
 use crate::key::cart_key;
 #[cfg(feature = "legacy")]
 use crate::legacy::{apply_legacy_body, legacy_query};
-use crate::model::{parse_body, TaxResponse};
+use crate::model::parse_answer;
+use crate::model::read::tax_response;
 use crate::request::{tax_request, RequestOptions};
 use crate::validate::{validate_cart, ValidCart};
 
@@ -73,6 +77,7 @@ fn status_option(options: &Options) -> Result<Option<u16>, Error> {
         Some(s) if s.fract() == 0.0 && (100.0..=599.0).contains(&s) => Ok(Some(s as u16)),
         Some(s) => {
             let field = options.field("status");
+            let s = crate::money::digits::display(s);
             let message = format!("{field} {s} is not an HTTP status (100 to 599)");
             Err(Error::field(Code::InvalidValue, field, message))
         }
@@ -92,26 +97,16 @@ pub fn validate_cart_js(#[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsV
         Ok(cart) => validate_cart(&cart),
         Err(error) => vec![error],
     };
-    let issues: Vec<Issue> = errors.iter().map(Issue::from).collect();
-    to_js(&issues)
-}
-
-/// One validation problem, as JS sees it.
-#[derive(serde::Serialize)]
-struct Issue<'a> {
-    code: &'static str,
-    field: Option<&'a str>,
-    message: &'a str,
-}
-
-impl<'a> From<&'a Error> for Issue<'a> {
-    fn from(e: &'a Error) -> Self {
-        Issue {
-            code: e.code.as_str(),
-            field: e.field.as_deref(),
-            message: &e.message,
-        }
-    }
+    // Each problem as `{code, field, message}`.
+    let mut out = String::new();
+    list(&mut out, &errors, |out, e| {
+        Object::new(out)
+            .str("code", e.code.as_str())
+            .opt_str("field", e.field.as_deref())
+            .str("message", &e.message)
+            .end()
+    });
+    parse_js(&out)
 }
 
 /// The exact JSON body for `POST /v2/taxes`; with a legacy `dialect`, the
@@ -144,7 +139,7 @@ pub fn tax_request_js(
         let options = RequestOptions {
             plugin: options.string("plugin")?,
         };
-        Ok(to_js(&tax_request(&cart, &options)))
+        Ok(parse_js(&tax_request(&cart, &options).to_json()))
     })())
 }
 
@@ -179,10 +174,12 @@ pub fn apply_tax_js(
                 &cart, dialect, status, &body, warning,
             )?));
         }
-        let response: TaxResponse = match (response.as_string(), status) {
-            (Some(text), status) => parse_body(status.unwrap_or(200), &text)?,
-            (None, Some(status)) => parse_body(status, &body_text(&response, "response")?)?,
-            (None, None) => from_js(response, "response").map_err(|e| Error {
+        let response = match (response.as_string(), status) {
+            (Some(text), status) => parse_answer(status.unwrap_or(200), &text, tax_response)?,
+            (None, Some(status)) => {
+                parse_answer(status, &body_text(&response, "response")?, tax_response)?
+            }
+            (None, None) => read_js(&response, "response", tax_response).map_err(|e| Error {
                 code: Code::UpstreamUnparseable,
                 ..e
             })?,
@@ -194,7 +191,7 @@ pub fn apply_tax_js(
                 .filter(|w| !w.is_empty())
                 .map(str::to_owned),
         );
-        Ok(to_js(&estimate))
+        Ok(parse_js(&estimate.to_json()))
     })())
 }
 

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::clock::today;
-use super::convert::{cart_from_js, js_result, to_js};
+use super::convert::{cart_from_js, js_result, parse_js};
 use super::options::wrong_type;
 use crate::error::{Code, Error};
 use crate::model::lookups::SummaryRate;
@@ -170,6 +170,8 @@ pub fn offline_estimate_js(
     js_result((|| {
         let cart = ValidCart::new(&cart_from_js(cart)?)?;
         let options = options_from_js(rates.unwrap_or(JsValue::UNDEFINED))?;
-        Ok(to_js(&offline_estimate(&cart, today(), &options)))
+        Ok(parse_js(
+            &offline_estimate(&cart, today(), &options).to_json(),
+        ))
     })())
 }

@@ -9,6 +9,8 @@ pub(crate) mod read;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Code, Error, Result};
+use crate::json::write::Object;
+use crate::json::Json;
 use crate::money::{wire, DecimalInput};
 
 /// A shopping cart in TaxJar's vocabulary. Unknown fields are ignored, as
@@ -84,6 +86,21 @@ pub struct NexusAddress {
     pub street: Option<String>,
 }
 
+impl NexusAddress {
+    /// Appends this address as JSON, as serde wrote it (absent fields
+    /// left out).
+    pub fn write_json(&self, out: &mut String) {
+        Object::new(out)
+            .some_str("id", self.id.as_deref())
+            .some_str("country", self.country.as_deref())
+            .some_str("state", self.state.as_deref())
+            .some_str("zip", self.zip.as_deref())
+            .some_str("city", self.city.as_deref())
+            .some_str("street", self.street.as_deref())
+            .end();
+    }
+}
+
 /// One item of the cart.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineItem {
@@ -105,19 +122,11 @@ pub struct LineItem {
     pub discountable: Option<bool>,
 }
 
-/// JSON text as a value. Every reader of JSON into a `Value` (carts,
-/// customer contexts) goes through this one function, so the wasm holds
-/// one copy of serde_json's reader, not one inlined per caller.
-#[inline(never)]
-pub(crate) fn parse_json(text: &str) -> serde_json::Result<serde_json::Value> {
-    serde_json::from_str(text)
-}
-
 impl Cart {
     /// Reads a cart from JSON text. A value of the wrong kind (a string
     /// where a list belongs) is an `invalid_type` error naming its path.
     pub fn from_json(text: &str) -> Result<Cart> {
-        let value = parse_json(text).map_err(|e| {
+        let value = crate::json::parse(text).map_err(|e| {
             Error::new(
                 Code::InvalidType,
                 format!("the cart is not valid JSON: {e}"),
@@ -127,8 +136,14 @@ impl Cart {
     }
 
     /// Reads a cart from a parsed JSON value (see [`Cart::from_json`]).
-    pub fn from_value(value: &serde_json::Value) -> Result<Cart> {
+    pub fn from_json_value(value: &Json) -> Result<Cart> {
         read::cart(value)
+    }
+
+    /// Reads a cart from serde_json's tree (see [`Cart::from_json`]).
+    #[cfg(any(feature = "proxy", feature = "sync", feature = "legacy"))]
+    pub fn from_value(value: &serde_json::Value) -> Result<Cart> {
+        read::cart(&Json::from(value))
     }
 
     /// This cart with every absent field taken from `defaults` (the store's

@@ -2,13 +2,18 @@
 //! is reported with its exact path (`line_items[2].id`) and so the wasm
 //! carries one small reader instead of serde's generic machinery.
 
-use serde_json::{Map, Value};
-
 use super::{Cart, LineItem, NexusAddress};
 use crate::error::{Code, Error, Result};
-use crate::money::DecimalInput;
+use crate::json::{number_decimal, Json as Value};
+use crate::money::{DecimalInput, MAX_DECIMALS};
 
-type Object = Map<String, Value>;
+/// An object's members (a [`Value::Object`]).
+pub(crate) type Object = [(String, Value)];
+
+/// The member `key` (the last of that name, as serde_json's map kept it).
+pub(crate) fn member<'a>(obj: &'a Object, key: &str) -> Option<&'a Value> {
+    obj.iter().rev().find(|(k, _)| k == key).map(|m| &m.1)
+}
 
 fn wrong(path: &str, expected: &str, got: &Value) -> Error {
     let kind = match got {
@@ -56,7 +61,7 @@ fn join(at: At, key: &str) -> String {
 
 /// A string field; null or absent is `None`.
 fn text(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
-    match obj.get(key) {
+    match member(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
         Some(other) => Err(wrong(&join(at, key), "a string", other)),
@@ -65,8 +70,8 @@ fn text(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
 
 /// An id-like field: strings, and integers read as their digits.
 fn id(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
-    match obj.get(key) {
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
+    match member(obj, key) {
+        Some(n @ Value::Number(_)) if n.integer_text().is_some() => Ok(n.integer_text()),
         _ => text(obj, key, at),
     }
 }
@@ -75,21 +80,45 @@ fn id(obj: &Object, key: &str, at: At) -> Result<Option<String>> {
 /// its reason, for validation to report as `invalid_amount`.
 fn decimal(obj: &Object, key: &str) -> Option<DecimalInput> {
     let reason = |v| DecimalInput(Err(v));
-    match obj.get(key)? {
+    match member(obj, key)? {
         Value::Null => None,
         Value::String(s) => Some(DecimalInput::read_str(s)),
-        Value::Number(n) => Some(match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => DecimalInput::ok(i.into()),
-            (_, Some(u), _) => DecimalInput::ok(u.into()),
-            (_, _, Some(f)) => DecimalInput::read_f64(f),
-            _ => reason("is not a number".into()),
-        }),
+        Value::Number(n) => Some(number_input(n)),
         _ => Some(reason("must be a number or a decimal string".into())),
     }
 }
 
+/// A JSON number as money: a JSON `-0` (a float's negative zero to
+/// serde_json) is refused, as [`DecimalInput::read_f64`] refuses it.
+fn number_input(text: &str) -> DecimalInput {
+    if text.starts_with('-') && number_decimal(text, 28) == Ok(0.into()) {
+        return DecimalInput(Err("-0 is a negative zero; send 0".into()));
+    }
+    DecimalInput(number_decimal(text, MAX_DECIMALS))
+}
+
+/// A number or decimal string read leniently, as `DecimalInput`'s
+/// `Deserialize` read it: anything else is serde's error.
+#[cfg(feature = "js")]
+pub(crate) fn decimal_input(value: &Value) -> std::result::Result<DecimalInput, String> {
+    match value {
+        Value::String(s) => Ok(DecimalInput::read_str(s)),
+        Value::Number(n) => Ok(number_input(n)),
+        other => Err(other.invalid_type("a number or a decimal string")),
+    }
+}
+
+/// A list of [`decimal_input`]s.
+#[cfg(feature = "js")]
+pub(crate) fn decimal_inputs(value: &Value) -> std::result::Result<Vec<DecimalInput>, String> {
+    match value {
+        Value::Array(items) => items.iter().map(decimal_input).collect(),
+        other => Err(other.invalid_type("a sequence")),
+    }
+}
+
 fn boolean(obj: &Object, key: &str, at: At) -> Result<Option<bool>> {
-    match obj.get(key) {
+    match member(obj, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
         Some(other) => Err(wrong(&join(at, key), "true or false", other)),
@@ -102,7 +131,7 @@ fn list<T>(
     key: &str,
     item: impl Fn(&Object, At) -> Result<T>,
 ) -> Result<Option<Vec<T>>> {
-    let items = match obj.get(key) {
+    let items = match member(obj, key) {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Array(items)) => items,
         Some(other) => return Err(wrong(key, "a list", other)),
@@ -119,7 +148,7 @@ fn list<T>(
 }
 
 /// Reads a cart; the first value of the wrong kind is the error.
-pub fn cart(value: &Value) -> Result<Cart> {
+pub(crate) fn cart(value: &Value) -> Result<Cart> {
     let Value::Object(o) = value else {
         return Err(wrong("", "an object", value));
     };

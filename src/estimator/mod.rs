@@ -82,6 +82,29 @@ pub struct Stats {
     pub provisional_misses: u32,
 }
 
+impl Stats {
+    /// The counters as JSON text, as serde_json wrote them.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(200);
+        let mut o = crate::json::write::Object::new(&mut out);
+        for (name, count) in [
+            ("calls", self.calls),
+            ("cache_hits", self.cache_hits),
+            ("coalesced", self.coalesced),
+            ("no_nexus_skips", self.no_nexus_skips),
+            ("exempt_skips", self.exempt_skips),
+            ("invalid", self.invalid),
+            ("errors", self.errors),
+            ("provisional_hits", self.provisional_hits),
+            ("provisional_misses", self.provisional_misses),
+        ] {
+            o.raw(name, &count.to_string());
+        }
+        o.end();
+        out
+    }
+}
+
 /// What to do with a valid cart before looking at the memo.
 #[derive(Debug)]
 pub enum Plan {

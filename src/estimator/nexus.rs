@@ -2,6 +2,8 @@
 
 use serde::Deserialize;
 
+use crate::json::Json;
+use crate::model::read::{opt_list, opt_string, visit};
 use crate::validate::ValidCart;
 
 /// A region where the seller has nexus, as TaxJar lists them.
@@ -19,6 +21,54 @@ pub struct Region {
 pub struct RegionsResponse {
     /// The regions.
     pub regions: Vec<Region>,
+}
+
+impl Region {
+    /// A region from JSON, as its derive read it: `country_code` must be
+    /// a string, `region_code` a string or null.
+    pub fn from_json(value: &Json) -> Result<Region, String> {
+        let (mut country_code, mut region_code) = (None, None);
+        visit(
+            value,
+            &["country_code", "region_code"],
+            "struct Region",
+            |i, v| {
+                if i == 0 {
+                    let code = v.as_str().ok_or_else(|| v.invalid_type("a string"))?;
+                    country_code = Some(code.to_owned());
+                } else {
+                    region_code = opt_string(Some(v))?;
+                }
+                Ok(())
+            },
+        )?;
+        Ok(Region {
+            country_code: country_code.ok_or("missing field `country_code`")?,
+            region_code,
+        })
+    }
+
+    /// A list of regions from JSON.
+    pub fn list_from_json(value: &Json) -> Result<Vec<Region>, String> {
+        match value {
+            Json::Array(_) => Ok(opt_list(Some(value), Region::from_json)?.unwrap_or_default()),
+            other => Err(other.invalid_type("a sequence")),
+        }
+    }
+}
+
+impl RegionsResponse {
+    /// `GET /v2/nexus/regions`'s answer from JSON, as its derive read it.
+    pub fn from_json(value: &Json) -> Result<RegionsResponse, String> {
+        let mut regions = None;
+        visit(value, &["regions"], "struct RegionsResponse", |_, v| {
+            regions = Some(Region::list_from_json(v)?);
+            Ok(())
+        })?;
+        Ok(RegionsResponse {
+            regions: regions.ok_or("missing field `regions`")?,
+        })
+    }
 }
 
 /// True when the cart's destination is inside `regions` or inside the

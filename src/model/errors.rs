@@ -18,11 +18,10 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeOwned, Deserializer};
-use serde::Deserialize;
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
 use crate::error::{Code, Error, Result};
+use crate::json::Json as Value;
 
 /// The longest body excerpt quoted in an error message, in characters.
 const SNIPPET_CHARS: usize = 80;
@@ -43,17 +42,14 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// Reads an error body; `None` when it is not a JSON object.
     pub fn parse(body: &str) -> Option<ErrorBody> {
-        serde_json::from_str(body).ok()
-    }
-}
-
-impl<'de> Deserialize<'de> for ErrorBody {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         // Only an object is an error body; any JSON value is accepted per
         // field, then normalized, so one odd field never costs the others.
-        let map = serde_json::Map::<String, Value>::deserialize(deserializer)?;
+        let map = crate::json::parse(body).ok()?;
+        if !matches!(map, Value::Object(_)) {
+            return None;
+        }
         let field = |name: &str| map.get(name).unwrap_or(&Value::Null);
-        Ok(ErrorBody {
+        Some(ErrorBody {
             error: text(field("error")),
             detail: text(field("detail")),
             status: status_code(field("status")),
@@ -68,7 +64,7 @@ fn text(value: &Value) -> Option<String> {
         Value::Null => return None,
         Value::String(s) => s.trim().to_owned(),
         Value::Array(items) => items.iter().filter_map(text).collect::<Vec<_>>().join("; "),
-        other => other.to_string(),
+        other => other.to_text(),
     };
     (!joined.is_empty()).then_some(joined)
 }
@@ -76,7 +72,7 @@ fn text(value: &Value) -> Option<String> {
 /// A status from a number or a numeric string, if it is a valid HTTP status.
 fn status_code(value: &Value) -> Option<u16> {
     let number = match value {
-        Value::Number(n) => n.as_u64()?,
+        n @ Value::Number(_) => n.as_u64()?,
         Value::String(s) => s.trim().parse::<u64>().ok()?,
         _ => return None,
     };
@@ -96,6 +92,46 @@ pub fn parse_body<T: DeserializeOwned>(status: u16, body: &str) -> Result<T> {
     } else {
         Err(upstream_error(status, body))
     }
+}
+
+/// [`parse_body`] for the answers read by hand (see [`super::read`]):
+/// `read` turns the JSON into `T`, or says what is wrong with its shape.
+/// Errors are [`parse_body`]'s, without serde's line and column.
+pub fn parse_answer<T>(
+    status: u16,
+    body: &str,
+    read: impl FnOnce(&Value) -> std::result::Result<T, String>,
+) -> Result<T> {
+    if !(200..300).contains(&status) {
+        return Err(upstream_error(status, body));
+    }
+    let value = crate::json::parse(body).map_err(|_| not_json(status, body))?;
+    read(&value).map_err(|err| {
+        unparseable(
+            status,
+            format!(
+                "TaxJar's {status} answer does not have the expected shape: {err}; body: {}",
+                Snippet(body)
+            ),
+        )
+    })
+}
+
+fn unparseable(status: u16, message: String) -> Error {
+    Error {
+        status: Some(status),
+        ..Error::new(Code::UpstreamUnparseable, message)
+    }
+}
+
+fn not_json(status: u16, body: &str) -> Error {
+    unparseable(
+        status,
+        format!(
+            "TaxJar's {status} answer is not JSON; body: {}",
+            Snippet(body)
+        ),
+    )
 }
 
 /// A request sent with an API token does not follow redirects (as the
@@ -128,25 +164,19 @@ pub fn fetch_failure(name: &str, detail: &str, timeout_ms: u32) -> Error {
 }
 
 fn parse_success<T: DeserializeOwned>(status: u16, body: &str) -> Result<T> {
-    let unparseable = |message: String| Error {
-        status: Some(status),
-        ..Error::new(Code::UpstreamUnparseable, message)
-    };
-    let not_json = || {
-        unparseable(format!(
-            "TaxJar's {status} answer is not JSON; body: {}",
-            Snippet(body)
-        ))
-    };
+    let not_json = || not_json(status, body);
     let mut reader = serde_json::Deserializer::from_str(body);
     // serde_json names the missing or mistyped field in its message; no
     // path tracker, which would double the parsing code in the wasm.
     let value = T::deserialize(&mut reader).map_err(|err| {
         if err.is_data() {
-            unparseable(format!(
-                "TaxJar's {status} answer does not have the expected shape: {err}; body: {}",
-                Snippet(body)
-            ))
+            unparseable(
+                status,
+                format!(
+                    "TaxJar's {status} answer does not have the expected shape: {err}; body: {}",
+                    Snippet(body)
+                ),
+            )
         } else {
             not_json()
         }
@@ -227,6 +257,7 @@ impl fmt::Display for Snippet<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     #[test]
     fn error_body_tolerates_shapes() {
@@ -264,7 +295,7 @@ mod tests {
 
     #[test]
     fn trailing_garbage_is_not_json() {
-        let err = parse_body::<Value>(200, "{} <html>").unwrap_err();
+        let err = parse_body::<serde_json::Value>(200, "{} <html>").unwrap_err();
         assert_eq!(err.code, Code::UpstreamUnparseable);
         assert!(err.message.contains("not JSON"), "{}", err.message);
     }

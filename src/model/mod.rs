@@ -10,6 +10,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod lookups;
 pub mod rates;
+pub mod read;
 pub mod taxes;
 pub mod transactions;
 
@@ -18,7 +19,7 @@ use serde::{Deserialize, Deserializer};
 use crate::money::wire;
 
 pub use endpoints::ApiRequest;
-pub use errors::{check_not_redirect, fetch_failure, parse_body, ErrorBody};
+pub use errors::{check_not_redirect, fetch_failure, parse_answer, parse_body, ErrorBody};
 pub use taxes::{
     Breakdown, LineBreakdown, ShippingBreakdown, Tax, TaxLineItem, TaxRequest, TaxResponse,
 };

@@ -118,7 +118,7 @@ pub struct LineBreakdown {
 }
 
 /// Every field of [`Rates`], as TaxJar names them.
-const RATE_FIELDS: [&str; 33] = [
+pub(super) const RATE_FIELDS: [&str; 33] = [
     "taxable_amount",
     "tax_collectable",
     "combined_tax_rate",
@@ -162,7 +162,7 @@ const _: () = assert!(RATE_FIELDS.len() + OWN_FIELDS.len() <= 64);
 
 impl Rates {
     /// The field at `index` of [`RATE_FIELDS`].
-    fn slot(&mut self, index: usize) -> Option<&mut Option<Decimal>> {
+    pub(super) fn slot(&mut self, index: usize) -> Option<&mut Option<Decimal>> {
         Some(match index {
             0 => &mut self.taxable_amount,
             1 => &mut self.tax_collectable,
@@ -205,7 +205,7 @@ impl Rates {
 /// The index of `name` in [`RATE_FIELDS`] then [`OWN_FIELDS`]. A `match`,
 /// not a search of the lists: it is run for every field of an answer
 /// (tests check it agrees with the lists).
-fn field_index(name: &str) -> Option<usize> {
+pub(super) fn field_index(name: &str) -> Option<usize> {
     Some(match name {
         "taxable_amount" => 0,
         "tax_collectable" => 1,
@@ -250,10 +250,10 @@ fn field_index(name: &str) -> Option<usize> {
 
 /// A field name, as its index in [`RATE_FIELDS`] then [`OWN_FIELDS`], or
 /// `None` for one to skip.
-struct Name(Option<usize>);
+pub(super) struct Name(Option<usize>);
 
 impl Name {
-    fn text(index: usize) -> &'static str {
+    pub(super) fn text(index: usize) -> &'static str {
         RATE_FIELDS
             .get(index)
             .copied()

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::cart::NexusAddress;
+use crate::json::write::{list, Object};
 use crate::money::wire;
 
 /// The body of `POST /v2/taxes`. Money goes out as JSON numbers.
@@ -103,6 +104,46 @@ pub struct TaxLineItem {
         skip_serializing_if = "Option::is_none"
     )]
     pub discount: Option<Decimal>,
+}
+
+impl TaxRequest {
+    /// The body as JSON text, byte for byte what serde_json wrote for it
+    /// (absent fields left out, money through
+    /// [`crate::json::shortest_text`]), without serde.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(256);
+        let mut o = Object::new(&mut out);
+        o.some_str("from_country", self.from_country.as_deref())
+            .some_str("from_zip", self.from_zip.as_deref())
+            .some_str("from_state", self.from_state.as_deref())
+            .some_str("from_city", self.from_city.as_deref())
+            .some_str("from_street", self.from_street.as_deref())
+            .some_str("to_country", self.to_country.as_deref())
+            .some_str("to_zip", self.to_zip.as_deref())
+            .some_str("to_state", self.to_state.as_deref())
+            .some_str("to_city", self.to_city.as_deref())
+            .some_str("to_street", self.to_street.as_deref())
+            .some_number("amount", self.amount)
+            .some_number("shipping", self.shipping)
+            .some_str("customer_id", self.customer_id.as_deref())
+            .some_str("exemption_type", self.exemption_type.as_deref());
+        if let Some(nexus) = &self.nexus_addresses {
+            list(o.key("nexus_addresses"), nexus, |out, n| n.write_json(out));
+        }
+        if let Some(lines) = &self.line_items {
+            list(o.key("line_items"), lines, |out, line| {
+                Object::new(out)
+                    .some_str("id", line.id.as_deref())
+                    .some_number("quantity", line.quantity)
+                    .some_str("product_tax_code", line.product_tax_code.as_deref())
+                    .some_number("unit_price", line.unit_price)
+                    .some_number("discount", line.discount)
+                    .end()
+            });
+        }
+        o.some_str("plugin", self.plugin.as_deref()).end();
+        out
+    }
 }
 
 /// The `{tax: {...}}` answer of `POST /v2/taxes`.

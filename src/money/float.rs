@@ -24,7 +24,7 @@ const POW10: [f64; 23] = [
 /// misses by at most 1/16, so the candidate is the only one there can be.
 /// `m` and `10^s` are exact floats and division rounds correctly, so
 /// `m / 10^s == v` says exactly that `m × 10^-s` reads back as `v`.
-pub(super) fn short_decimal(v: f64) -> Option<Decimal> {
+pub(crate) fn short_decimal(v: f64) -> Option<Decimal> {
     for (places, &scale) in POW10[..=MAX_DECIMALS as usize].iter().enumerate() {
         let scaled = v * scale;
         if scaled.abs() >= 1e15 {
@@ -67,7 +67,7 @@ pub(super) fn exact_f64(value: Decimal) -> Option<f64> {
 /// those to the 53 bits of an f64, half to even, is what a correctly
 /// rounded parse does. Decimals never reach the subnormal or infinite
 /// ranges (their magnitudes lie between 10^-28 and 2^96).
-pub(super) fn nearest_f64(value: Decimal) -> f64 {
+pub(crate) fn nearest_f64(value: Decimal) -> f64 {
     if let Some(float) = exact_f64(value) {
         return float;
     }

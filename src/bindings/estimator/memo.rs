@@ -51,7 +51,7 @@ impl Inner {
             .storage()?
             .get_item(&format!("{STORAGE_PREFIX}{key}"))
             .ok()??;
-        let saved: Saved = serde_json::from_str(&text).ok()?;
+        let saved = Saved::from_json(&text)?;
         if saved.expires_at <= now {
             return None;
         }
@@ -75,10 +75,8 @@ impl Inner {
                 estimate: json.clone(),
                 ids: ids.clone(),
             };
-            if let Ok(text) = serde_json::to_string(&saved) {
-                // A full storage only costs the reload its saving.
-                let _ = storage.set_item(&format!("{STORAGE_PREFIX}{key}"), &text);
-            }
+            // A full storage only costs the reload its saving.
+            let _ = storage.set_item(&format!("{STORAGE_PREFIX}{key}"), &saved.to_json());
         }
         self.memo
             .borrow_mut()

@@ -23,7 +23,7 @@ mod texts;
 
 use texts::TextIndex;
 
-use super::convert::{js_error, json_string, to_js};
+use super::convert::{js_error, json_string, parse_js};
 use crate::cart::Cart;
 use crate::estimate::Estimate;
 use crate::estimator::{Lessons, Memo, Region, Stats};
@@ -165,7 +165,7 @@ impl Estimator {
     /// The counters so far.
     #[wasm_bindgen(unchecked_return_type = "EstimatorStats")]
     pub fn stats(&self) -> JsValue {
-        to_js(&*self.inner.stats.borrow())
+        parse_js(&self.inner.stats.borrow().to_json())
     }
 
     /// Forgets every memoized answer (and those kept in sessionStorage).

@@ -6,7 +6,7 @@ use super::{Inner, Nexus};
 use crate::error::Error;
 use crate::estimator::nexus::RegionsResponse;
 use crate::estimator::{Region, NEXUS_RETRY_MS};
-use crate::model::{check_not_redirect, parse_body};
+use crate::model::{check_not_redirect, parse_answer};
 
 /// The regions to gate a cart on, or a fetch to make first.
 pub(super) enum Regions {
@@ -46,7 +46,7 @@ impl Inner {
             if self.api_key.is_some() {
                 check_not_redirect(status)?;
             }
-            parse_body::<RegionsResponse>(status, body)
+            parse_answer(status, body, RegionsResponse::from_json)
         });
         let now = self.now();
         let mut nexus = self.nexus.borrow_mut();

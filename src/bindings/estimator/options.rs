@@ -7,10 +7,11 @@ use wasm_bindgen::prelude::*;
 
 use super::texts::TextIndex;
 use super::{Inner, Nexus};
-use crate::bindings::convert::{cart_from_js, from_js};
+use crate::bindings::convert::{cart_from_js, read_js};
 use crate::bindings::options::{wrong_type, Options};
 use crate::error::{Code, Error};
 use crate::estimator::{Lessons, Memo, Region, Stats};
+use crate::money::digits::display;
 
 /// A number option at least zero, or `default` when absent.
 fn at_least_zero(value: Option<f64>, default: f64, field: &str) -> Result<f64, Error> {
@@ -20,7 +21,7 @@ fn at_least_zero(value: Option<f64>, default: f64, field: &str) -> Result<f64, E
         Some(v) => Err(Error::field(
             Code::InvalidValue,
             field,
-            format!("{v} must be a number ≥ 0"),
+            format!("{} must be a number ≥ 0", display(v)),
         )),
     }
 }
@@ -85,9 +86,11 @@ impl Inner {
                         format!("\"{word}\" is not \"fetch\" or a list of regions"),
                     ))
                 }
-                None if js_sys::Array::is_array(&value) => {
-                    Nexus::Known(Rc::new(from_js::<Vec<Region>>(value, "nexusRegions")?))
-                }
+                None if js_sys::Array::is_array(&value) => Nexus::Known(Rc::new(read_js(
+                    &value,
+                    "nexusRegions",
+                    Region::list_from_json,
+                )?)),
                 None => return Err(wrong_type("nexusRegions", "\"fetch\" or a list of regions")),
             },
         };

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::answer::line_ids;
 use super::nexus::Regions;
 use super::Inner;
-use crate::bindings::convert::{json_string, to_js};
+use crate::bindings::convert::{json_string, parse_js};
 use crate::estimate::Estimate;
 use crate::estimator::{plan, same_figures, Plan};
 use crate::key::cart_key;
@@ -35,7 +35,7 @@ impl Inner {
             Regions::Fetch => None,
         };
         if let Plan::Skip(estimate) = plan(&cart, regions.as_deref().map(Vec::as_slice)) {
-            return Some(to_js(&*estimate));
+            return Some(parse_js(&estimate.to_json()));
         }
         let key = cart_key(&cart);
         if let Some(found) = self.lookup(&key, &line_ids(&cart)) {
@@ -45,7 +45,7 @@ impl Inner {
             .lessons
             .borrow()
             .estimate(&cart, self.now(), self.ttl_ms)?;
-        let object = to_js(&estimate);
+        let object = parse_js(&estimate.to_json());
         let mut shown = self.shown.borrow_mut();
         shown.retain(|(k, _)| *k != key);
         shown.push((key, estimate));

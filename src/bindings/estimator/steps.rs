@@ -11,14 +11,16 @@ use wasm_bindgen::prelude::*;
 use super::answer::{estimate_object, line_ids};
 use super::nexus::Regions;
 use super::{Flight, Inner, Stored};
-use crate::bindings::convert::{js_error, to_js};
+use crate::bindings::convert::{js_error, parse_js};
 use crate::cart::Cart;
 use crate::context::valid_unverified;
 use crate::error::{Code, Error};
 use crate::estimate::{apply_tax, Source};
 use crate::estimator::{on_failure, plan, Failure, Plan};
+use crate::json::write::strings;
 use crate::key::cart_key;
-use crate::model::{check_not_redirect, fetch_failure, parse_body, TaxResponse};
+use crate::model::read::tax_response;
+use crate::model::{check_not_redirect, fetch_failure, parse_answer};
 use crate::offline::{offline_estimate, Date, OfflineOptions};
 use crate::request::{estimator_body, RequestOptions};
 use crate::validate::ValidCart;
@@ -73,7 +75,7 @@ impl EstimatorSteps {
                 "no_nexus_skip"
             };
             inner.log("info", event, Some(&estimate.key), None, None);
-            return Ok(object(&[("estimate", to_js(&*estimate))]));
+            return Ok(object(&[("estimate", parse_js(&estimate.to_json()))]));
         }
         let key = cart_key(&cart);
         let ids = line_ids(&cart);
@@ -86,7 +88,10 @@ impl EstimatorSteps {
         if let Some(answer) = inner.hit(&key, &ids) {
             return answer.map(|estimate| object(&[("estimate", estimate)]));
         }
-        let step = vec![("key", JsValue::from_str(&key)), ("ids", to_js(&ids))];
+        let step = vec![
+            ("key", JsValue::from_str(&key)),
+            ("ids", parse_js(&strings(&ids))),
+        ];
         if inner.in_flight.borrow().iter().any(|(k, _)| *k == key) {
             inner.count(|s| &mut s.coalesced);
             inner.log("info", "coalesced", Some(&key), None, None);
@@ -132,12 +137,10 @@ impl EstimatorSteps {
             if inner.api_key.is_some() {
                 check_not_redirect(status)?;
             }
-            let response: TaxResponse = parse_body(status, &body)?;
+            let response = parse_answer(status, &body, tax_response)?;
             let estimate = apply_tax(&flight.cart, &response);
             inner.taught(&key, &flight.cart, &response, &estimate);
-            serde_json::to_string(&estimate)
-                .map(|json| (json, estimate.estimated))
-                .map_err(|e| Error::new(Code::InvalidValue, e.to_string()))
+            Ok((estimate.to_json(), estimate.estimated))
         })();
         inner.finish(&key, flight, result)
     }
@@ -232,7 +235,7 @@ impl Inner {
         let answer = |json: &str, source: &str| -> JsValue {
             Array::of3(
                 &JsValue::from_str(json),
-                &to_js(&line_ids(&cart)),
+                &parse_js(&strings(&line_ids(&cart))),
                 &source.into(),
             )
             .into()
@@ -262,7 +265,7 @@ impl Inner {
                         let today = Date::from_unix_ms(js_sys::Date::now());
                         let backup = offline_estimate(&cart, today, &OfflineOptions::default());
                         self.log("warn", "offline", Some(key), None, None);
-                        let json = serde_json::to_string(&backup).unwrap_or_default();
+                        let json = backup.to_json();
                         Ok(answer(&json, "offline"))
                     }
                     Failure::Remember(ttl_ms) => {
