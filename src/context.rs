@@ -325,7 +325,9 @@ fn regions(object: &Map<String, Value>) -> Result<Vec<ExemptRegion>> {
     Ok(out)
 }
 
-fn mac(secret: &str, signed: &str) -> HmacSha256 {
+/// HMAC-SHA256 of `signed` under `secret`, ready to finalize or verify
+/// (in constant time). Also the console's sessions (`crate::console`).
+pub(crate) fn mac(secret: &str, signed: &str) -> HmacSha256 {
     let mut mac = match HmacSha256::new_from_slice(secret.as_bytes()) {
         Ok(mac) => mac,
         // HMAC takes keys of any length. (No `expect`: formatting the
@@ -401,7 +403,7 @@ fn split(token: &str) -> Result<(&str, &str)> {
 /// 4n + 1, no stray bits in the last symbol. By hand: the crate's decoder
 /// was about 3 KB of the browser's `.wasm`, which only ever reads a
 /// payload (tokens are made on the server, with the crate's encoder).
-fn base64url(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64url(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
     let (mut pending, mut bits) = (0u32, 0u32);
     for symbol in text.bytes() {
