@@ -38,8 +38,10 @@ const BROWSER_CEILING = 145_500;
 // build before the split). It had grown to 327,271 with issue #16's
 // security fixes; #17's size work (exact decimal floats, compact SHA-256,
 // talc, base64url by hand) and one attempt driver took it to 305,512.
-// See docs/BENCHMARKS.md.
-const SERVER_CEILING = 307_522;
+// See docs/BENCHMARKS.md. Raised for issue #19's console sign-in: +8,801 B
+// gzip (305,890 -> 314,691; the page, script and style are ~2.5 KB of it),
+// ceiling = measured + 500.
+const SERVER_CEILING = 315_191;
 
 const gzip9 = (bytes) => execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 28 }).length;
 const brotli = (bytes) =>
