@@ -5,6 +5,7 @@
 //
 //   node scripts/demo-storefront.mjs [--port 8080] [--worker-port 8787] [--fake] [--verbose]
 //   → edgetax demo: open http://127.0.0.1:8080        (Ctrl-C stops everything)
+//     (and the merchant console, with a passphrase made for this run)
 //
 // Where tax comes from: with TAXJAR_API_TOKEN in worker/.dev.vars the Worker
 // calls real TaxJar with it. Without one, the Worker is pointed at the local
@@ -16,7 +17,7 @@
 // Importable, for the end-to-end tests:
 //   import { startDemo } from "./scripts/demo-storefront.mjs";
 //   const demo = await startDemo({ port: 0, workerPort: 0 });
-//   demo.url, demo.apiUrl, demo.fakeUrl, demo.fake;
+//   demo.url, demo.apiUrl, demo.consoleUrl, demo.consoleKey, demo.fakeUrl, demo.fake;
 //   await demo.stopWorker(); await demo.startWorker(); await demo.stop();
 //
 // Plain Node >= 20, no dependencies beyond worker/node_modules (wrangler).
@@ -243,7 +244,8 @@ function conformanceDir() {
  * - `workerVars`: extra `--var NAME:value` pairs for the Worker.
  * - `onOutput(chunk)`: receives wrangler's output (default: kept, shown on failure).
  * - `signal`: an AbortSignal that cancels a start in progress (everything started is stopped).
- * Resolves to `{ url, apiUrl, fakeUrl, fake, mode, sandbox, config, stop(), stopWorker(), startWorker() }`.
+ * Resolves to `{ url, apiUrl, consoleUrl, consoleKey, fakeUrl, fake, mode, sandbox, config, stop(), stopWorker(), startWorker() }`
+ * (`consoleKey`: this run's passphrase of the merchant console at `consoleUrl`).
  */
 export async function startDemo(options = {}) {
   const {
@@ -309,9 +311,14 @@ export async function startDemo(options = {}) {
     cleanups.push(() => rmSync(persist, { recursive: true, force: true }));
 
     const origins = [siteUrl, `http://localhost:${site.port}`];
+    // The merchant console (issue #19): a passphrase and session secret per run.
+    const consoleKey = `demo-${randomBytes(9).toString("base64url")}`;
+    const consoleSecret = randomBytes(32).toString("hex");
     const vars = {
       ALLOWED_ORIGINS: origins.join(","),
       CUSTOMER_CONTEXT_SECRET: contextSecret,
+      CONSOLE_KEY: consoleKey,
+      CONSOLE_SECRET: consoleSecret,
       ...(useFake ? { TAXJAR_API_URL: fake.url, TAXJAR_API_TOKEN: fakeToken } : {}),
       // Offline: an empty token overrides one in worker/.dev.vars.
       ...(mode === "offline" ? { TAXJAR_API_TOKEN: "" } : {}),
@@ -394,6 +401,8 @@ export async function startDemo(options = {}) {
     return {
       url: siteUrl,
       apiUrl,
+      consoleUrl: `${apiUrl}/console`,
+      consoleKey,
       fakeUrl: fake?.url ?? null,
       fake,
       mode,
@@ -501,6 +510,7 @@ async function main() {
   console.log(`edgetax demo: open ${demo.url}`);
   console.log(`  tax comes from: ${demo.config.source}`);
   console.log(`  Worker:         ${demo.apiUrl}${demo.fakeUrl ? `  ->  fake TaxJar ${demo.fakeUrl}` : ""}`);
+  console.log(`  console:        ${demo.consoleUrl}  (passphrase for this run: ${demo.consoleKey})`);
   if (mode !== "taxjar") {
     console.log("  (put TAXJAR_API_TOKEN in worker/.dev.vars to use real TaxJar)");
   }

@@ -30,7 +30,8 @@ use crate::json::Json as Value;
 use crate::validate::{check_nexus_addresses, check_region, ExemptionType};
 
 mod token;
-use token::{base64url, split};
+pub(crate) use token::base64url;
+use token::split;
 
 /// The version tag every token starts with (`cc1.`).
 pub const PREFIX: &str = "cc1";
@@ -335,7 +336,9 @@ fn regions(object: &[(String, Value)]) -> Result<Vec<ExemptRegion>> {
     Ok(out)
 }
 
-fn mac(secret: &str, signed: &str) -> HmacSha256 {
+/// HMAC-SHA256 of `signed` under `secret`, ready to finalize or verify
+/// (in constant time). Also the console's sessions (`crate::console`).
+pub(crate) fn mac(secret: &str, signed: &str) -> HmacSha256 {
     let mut mac = match HmacSha256::new_from_slice(secret.as_bytes()) {
         Ok(mac) => mac,
         // HMAC takes keys of any length. (No `expect`: formatting the

@@ -14,7 +14,8 @@
 //! | estimate | [`estimate`] | the `Estimate` handed back to callers |
 //!
 //! Around the pipeline: [`estimator`] (memo, nexus gate, for the browser
-//! `Estimator`), [`context`] (signed customer contexts), [`proxy`] (the Worker's decisions) and [`offline`]
+//! `Estimator`), [`context`] (signed customer contexts), [`proxy`] (the Worker's decisions), [`console`] (the
+//! Worker's merchant console) and [`offline`]
 //! (backup estimates from summarized rates). The server build's calls to
 //! TaxJar share one attempt driver, `http`. [`money`] and [`error`] serve
 //! them all; [`redact`] keeps secrets out of everything the Worker
@@ -25,6 +26,8 @@
 #![warn(missing_docs)]
 
 pub mod cart;
+#[cfg(feature = "proxy")]
+pub mod console;
 pub mod context;
 pub mod error;
 pub mod estimate;

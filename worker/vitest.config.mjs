@@ -18,6 +18,9 @@ export default defineConfig({
           UPSTREAM_TIMEOUT_MS: "300",
           RATE_LIMIT: "1000",
           CUSTOMER_CONTEXT_SECRET: "ctx-secret-for-workerd-tests-0123456789",
+          // The merchant console (test/console.test.js); on in every file.
+          CONSOLE_KEY: "console-passphrase-for-tests",
+          CONSOLE_SECRET: "console-secret-for-workerd-tests-0123456789",
         },
         // A Rate Limiting binding for the test that swaps it in as RATE_LIMITER.
         ratelimits: { TEST_LIMITER: { simple: { limit: 2, period: 60 } } },

@@ -9,6 +9,7 @@
 //! log line's writing. TaxJar is called through `bindings::http` by the
 //! core's attempt driver. Every decision is made by [`crate::proxy`].
 
+mod console;
 mod flight;
 mod io;
 mod rates;
@@ -30,6 +31,7 @@ use web_sys::{Request, Response};
 use super::clock::{now_ms, now_seconds, today};
 use super::http::Js;
 use super::log::{self as logging, Sink};
+use crate::console::{self as admin, Console, ConsoleHead, Step};
 use crate::http::{drive, Driven};
 use crate::offline::OfflineOptions;
 use crate::proxy::config;
@@ -71,6 +73,8 @@ type Upstreamed = Driven<Outcome>;
 /// Per-isolate state.
 struct State {
     config: Result<Config, ConfigError>,
+    /// The merchant console (off without its keys).
+    console: Console,
     /// Built from the raw secrets, so it works even when the settings
     /// are broken.
     redactor: Redactor,
@@ -111,6 +115,7 @@ impl WorkerProxy {
         let rate = config.as_ref().map_or(0, |c| c.rate_limit);
         let state = State {
             config,
+            console: Console::from_vars(var),
             redactor: config::redactor(var),
             buckets: RefCell::new(TokenBuckets::new(rate)),
             inflight: RefCell::new(HashMap::new()),
@@ -118,6 +123,9 @@ impl WorkerProxy {
         if let Err(problem) = &state.config {
             // Once per isolate; every request then gets a 503 naming the var.
             state.log(&problem.log_line());
+        }
+        if let Some(problem) = &state.console.problem {
+            state.log(problem);
         }
         WorkerProxy {
             state: Rc::new(state),
@@ -207,6 +215,31 @@ async fn serve(
         client_ip: client_ip.as_deref(),
     };
     let mut log = LogEntry::new(&method);
+    // The console first: its paths never reach the proxy's checks (no
+    // CORS, no proxy keys), and the proxy never reads the cookie.
+    let (cookie, csrf) = (get("cookie"), get("x-csrf-token"));
+    let console_head = ConsoleHead {
+        head,
+        cookie: cookie.as_deref(),
+        csrf: csrf.as_deref(),
+    };
+    let console_reply = match admin::front(&state.console, &console_head, now_seconds(), &mut log) {
+        Step::Pass => None,
+        Step::Done(reply) => Some(reply),
+        Step::SignIn => Some(
+            console::sign_in(
+                &state.console,
+                &console_head,
+                &request,
+                client_ip.as_deref(),
+                &runtime,
+            )
+            .await,
+        ),
+    };
+    if let Some(reply) = console_reply {
+        return finish(&state, &mut log, reply);
+    }
     let config = state.config.as_ref();
     let reply = match (flow::front(config, &head, &mut log), &state.config) {
         (Front::Admitted(admitted), Ok(config)) => {
@@ -215,6 +248,11 @@ async fn serve(
         (Front::Done(reply), _) => reply,
         (Front::Admitted(_), Err(_)) => Reply::error(503, "configuration error"),
     };
+    finish(&state, &mut log, reply)
+}
+
+/// Logs the request's line and builds its `Response`.
+fn finish(state: &State, log: &mut LogEntry, reply: Reply) -> Result<Response, JsValue> {
     log.status = reply.status;
     state.log(&log.line());
     // Every answer, whatever built it, leaves through this one redaction.

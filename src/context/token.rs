@@ -25,7 +25,7 @@ pub(super) fn split(token: &str) -> Result<(&str, &str)> {
 /// 4n + 1, no stray bits in the last symbol. By hand: the crate's decoder
 /// was about 3 KB of the browser's `.wasm`, which only ever reads a
 /// payload (tokens are made on the server, with the crate's encoder).
-pub(super) fn base64url(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn base64url(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
     let (mut pending, mut bits) = (0u32, 0u32);
     for symbol in text.bytes() {

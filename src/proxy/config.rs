@@ -24,7 +24,7 @@ pub(crate) const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
 pub(crate) const DEFAULT_RATE_LIMIT: u32 = 120;
 
 /// The names of every var the Worker reads, in the order they are checked.
-pub(crate) const VARS: [&str; 15] = [
+pub(crate) const VARS: [&str; 17] = [
     "TAXJAR_API_URL",
     "TAXJAR_API_TOKEN",
     "PROXY_KEYS",
@@ -40,6 +40,8 @@ pub(crate) const VARS: [&str; 15] = [
     "LEGACY_ROUTES",
     "REPORTING_ENABLED",
     "CUSTOMER_CONTEXT_SECRET",
+    "CONSOLE_KEY",
+    "CONSOLE_SECRET",
 ];
 
 /// A setting that could not be read: which var, and what is wrong with it.
@@ -258,8 +260,13 @@ impl Config {
 
 /// The vars whose values are secrets: redacted from everything the
 /// Worker sends or logs.
-pub(crate) const SECRET_VARS: [&str; 3] =
-    ["TAXJAR_API_TOKEN", "PROXY_KEYS", "CUSTOMER_CONTEXT_SECRET"];
+pub(crate) const SECRET_VARS: [&str; 5] = [
+    "TAXJAR_API_TOKEN",
+    "PROXY_KEYS",
+    "CUSTOMER_CONTEXT_SECRET",
+    "CONSOLE_KEY",
+    "CONSOLE_SECRET",
+];
 
 /// The redactor of every secret in the env, read raw (each proxy key on
 /// its own), so it works even when the settings are invalid.

@@ -1,7 +1,8 @@
 // The Worker's handler, shipped as `edgetax/worker`: a user's Worker is a
 // wrangler.toml and `export { default } from "edgetax/worker";`.
 // Thin runtime glue: the proxy's logic is Rust (edgetax/server's
-// WorkerProxy). This file only hands it the env, the cache, KV, the sync
+// WorkerProxy). This file only hands it the env, the cache, KV (RATES,
+// SYNC_STATE and the console's CONSOLE), the sync
 // queue and ctx.waitUntil, and acks or retries queue messages as the Rust
 // side says. (scripts/package.mjs copies it to pkg/worker/index.js, with
 // the import below pointing inside the package.)
@@ -28,6 +29,7 @@ function runtime(env, ctx) {
     rates: env.RATES,
     syncQueue: env.SYNC_QUEUE,
     syncState: env.SYNC_STATE,
+    console: env.CONSOLE,
   };
 }
 

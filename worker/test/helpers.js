@@ -11,13 +11,16 @@ export const KEY = "pk_test_1";
 export const PASSWORD = "hunter2-pass-xyz";
 /**
  * Secrets that must never leave the Worker in an answer or a log line: the
- * configured token, proxy keys and customer-context secret, the wrong token
+ * configured token, proxy keys, customer-context secret and the console's
+ * passphrase and session secret, the wrong token
  * one test configures, and a password pasted into the wrong var.
  */
 export const SECRETS = [
   env.TAXJAR_API_TOKEN,
   ...env.PROXY_KEYS.split(",").map((key) => key.trim()),
   env.CUSTOMER_CONTEXT_SECRET,
+  env.CONSOLE_KEY,
+  env.CONSOLE_SECRET,
   "wrong-token-xyz",
   PASSWORD,
 ];

@@ -35,6 +35,10 @@ export interface WorkerEnv {
   LEGACY_ROUTES?: string;
   /** Default "true": "false" answers /sync/*, /v2/transactions/* and /v2/customers* with 503. */
   REPORTING_ENABLED?: string;
+  /** Secret: the merchant console's admin passphrase. The console (/console) is off without it and CONSOLE_SECRET. */
+  CONSOLE_KEY?: string;
+  /** Secret: signs console sessions (at least 32 characters). */
+  CONSOLE_SECRET?: string;
 }
 
 /** A Queue producer binding (`env.SYNC_QUEUE`). */
@@ -46,6 +50,13 @@ export interface WorkerQueue {
 export interface WorkerSyncState {
   get(key: string): Promise<string | null>;
   put(key: string, value: string): Promise<void>;
+}
+
+/** Failed console sign-ins per address (`env.CONSOLE`, a KV namespace). */
+export interface WorkerConsoleStore {
+  get(key: string): Promise<string | null>;
+  put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
 }
 
 /** Where summary rates are kept (a Workers KV namespace). */
@@ -79,5 +90,7 @@ export interface WorkerRuntime {
   syncQueue?: WorkerQueue;
   /** `env.SYNC_STATE`: sync records, by transaction id. */
   syncState?: WorkerSyncState;
+  /** `env.CONSOLE`: failed console sign-ins; without it nobody signs in to /console. */
+  console?: WorkerConsoleStore;
 }
 "#;

@@ -1,0 +1,236 @@
+//! The console's routes, who may use them, and the headers of every
+//! answer. [`front`] decides everything but a sign-in, which needs the
+//! body and the stored failures: [`sign_in`] decides that.
+
+use crate::json;
+use crate::proxy::flow::Head;
+use crate::proxy::log::LogEntry;
+use crate::proxy::Reply;
+
+use super::limit;
+use super::page;
+use super::session::{self, Session};
+use super::Console;
+
+/// The console's `Content-Security-Policy`: its own files only, no inline
+/// script, never in a frame.
+pub const CSP: &str =
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The most bytes of a sign-in body read.
+pub const SIGN_IN_BODY_LIMIT: usize = 4096;
+
+/// The console's routes: path, the methods it takes.
+pub const ROUTES: [(&str, &str); 6] = [
+    ("/console", "GET"),
+    ("/console/", "GET"),
+    ("/console/console.css", "GET"),
+    ("/console/console.js", "GET"),
+    ("/console/api/session", "GET, POST, DELETE"),
+    ("/console/api/status", "GET"),
+];
+
+/// A console request's head, as the Worker read it: the proxy's [`Head`]
+/// (of which the console reads the method, URL and content type only:
+/// never `Origin` nor `Authorization`) and the two headers only the
+/// console reads.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConsoleHead<'a> {
+    /// The method, URL and content type.
+    pub head: Head<'a>,
+    /// The `Cookie` header.
+    pub cookie: Option<&'a str>,
+    /// The `x-csrf-token` header.
+    pub csrf: Option<&'a str>,
+}
+
+/// What [`front`] decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Not a console path: the proxy's request.
+    Pass,
+    /// Answer with this.
+    Done(Reply),
+    /// A sign-in: the Worker reads the body (up to [`SIGN_IN_BODY_LIMIT`])
+    /// and the stored failures of the caller, then asks [`sign_in`].
+    SignIn,
+}
+
+/// What a sign-in answered, and what to keep of the caller's failures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedIn {
+    /// The answer.
+    pub reply: Reply,
+    /// `None`: leave the stored failures; `Some(None)`: delete them;
+    /// `Some(Some(v))`: store `v` for [`limit::WINDOW_SECONDS`].
+    pub store: Option<Option<String>>,
+}
+
+/// The path and host of `url`.
+fn split_url(url: &str) -> (&str, &str) {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (authority, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, "/"),
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    (path, authority.rsplit('@').next().unwrap_or(""))
+}
+
+/// Whether `path` is the console's: `/console` or under `/console/`.
+pub fn is_console_path(path: &str) -> bool {
+    path == "/console" || path.starts_with("/console/")
+}
+
+/// Every console answer's headers (`api`: also `Cache-Control: no-store`).
+pub fn secure(reply: Reply, api: bool) -> Reply {
+    let reply = reply
+        .with_header("Content-Security-Policy", CSP)
+        .with_header("X-Content-Type-Options", "nosniff")
+        .with_header("Referrer-Policy", "no-referrer");
+    if api {
+        reply.with_header("Cache-Control", "no-store")
+    } else {
+        reply
+    }
+}
+
+/// The signed-in session of the request's cookie, if valid at `now`.
+fn session_of(keys: &super::Keys, head: &ConsoleHead, now: u64) -> Option<Session> {
+    let token = session::from_cookie_header(head.cookie)?;
+    session::verify(token, &keys.secret, now)
+}
+
+/// The session answer: signed in, with the CSRF token and the expiry.
+fn session_body(keys: &super::Keys, session: &Session) -> Reply {
+    // By hand, not serde: the token is base64url, the expiry a number.
+    let csrf = session::csrf(&session.id, &keys.secret);
+    let body = format!(
+        r#"{{"signed_in":true,"csrf_token":"{csrf}","expires_at":{}}}"#,
+        session.exp
+    );
+    Reply::json(200, body)
+}
+
+/// Decides a request: not the console's ([`Step::Pass`]), an answer, or a
+/// sign-in to finish with [`sign_in`]. Without both keys, every console
+/// path is 404, as any unknown path. Fills `log.path` and `log.caller`.
+pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry) -> Step {
+    let (path, host) = split_url(head.head.url);
+    if !is_console_path(path) {
+        return Step::Pass;
+    }
+    let Some(keys) = &console.keys else {
+        return Step::Done(Reply::error(404, "No such route"));
+    };
+    log.caller = "console".to_owned();
+    let api = path.starts_with("/console/api/");
+    let done = |reply: Reply| Step::Done(secure(reply, api));
+    let Some(&(pattern, allow)) = ROUTES.iter().find(|(p, _)| *p == path) else {
+        return done(Reply::error(404, "No such route"));
+    };
+    log.path = pattern.to_owned();
+    if !allow.split(", ").any(|m| m == head.head.method) {
+        let reply = Reply::error(405, "this route does not accept that method");
+        return done(reply.with_header("Allow", allow));
+    }
+    if !api {
+        return done(page::asset(path));
+    }
+    if pattern == "/console/api/session" && head.head.method == "POST" {
+        let json = head
+            .head
+            .content_type
+            .and_then(|t| t.split(';').next())
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+        if !json {
+            return done(Reply::error(415, "Content-Type must be application/json"));
+        }
+        return Step::SignIn;
+    }
+    let Some(session) = session_of(keys, head, now) else {
+        return done(Reply::error(401, "not signed in"));
+    };
+    if head.head.method != "GET" && !session::csrf_ok(head.csrf, &session.id, &keys.secret) {
+        return done(Reply::error(403, "missing or wrong x-csrf-token"));
+    }
+    let reply = match (pattern, head.head.method) {
+        ("/console/api/status", _) => Reply::json(200, console.status.json()),
+        (_, "DELETE") => Reply::json(200, r#"{"signed_in":false}"#).with_header(
+            "Set-Cookie",
+            session::clear_cookie(!session::local_host(host)),
+        ),
+        _ => session_body(keys, &session),
+    };
+    done(reply)
+}
+
+/// Finishes a sign-in: refused with 429 (and `Retry-After`) after too
+/// many failures in `stored`; else the body's `passphrase` is checked.
+/// Right: a new session `id` (32 hex digits from the Worker's random
+/// source) in a cookie, and its CSRF token. Wrong: 401, one more failure.
+/// `body` is `None` when it was longer than [`SIGN_IN_BODY_LIMIT`].
+pub fn sign_in(
+    console: &Console,
+    head: &ConsoleHead,
+    body: Option<&[u8]>,
+    stored: Option<&str>,
+    now: u64,
+    id: &str,
+) -> SignedIn {
+    let answer = |reply: Reply, store| SignedIn {
+        reply: secure(reply, true),
+        store,
+    };
+    let Some(keys) = &console.keys else {
+        return answer(Reply::error(404, "No such route"), None);
+    };
+    if let Err(retry_after) = limit::check(stored, now) {
+        let reply = Reply::error(429, "too many failed sign-in attempts; try again later");
+        return answer(
+            reply.with_header("Retry-After", retry_after.to_string()),
+            None,
+        );
+    }
+    let Some(body) = body else {
+        return answer(Reply::error(413, "the body is too long"), None);
+    };
+    // The crate's own JSON reader (a second instance of serde_json's
+    // parser, for bytes, was several KB of the .wasm).
+    let passphrase = std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| json::parse(text).ok())
+        .and_then(|v| v.get("passphrase")?.as_str().map(str::to_owned));
+    let Some(passphrase) = passphrase else {
+        return answer(
+            Reply::error(400, "the body must be {\"passphrase\": \"...\"}"),
+            None,
+        );
+    };
+    if !session::valid_id(id) {
+        return answer(Reply::error(503, "no session id could be made"), None);
+    }
+    if !session::passphrase_matches(&passphrase, &keys.key, &keys.secret) {
+        let reply = Reply::error(401, "wrong passphrase");
+        return answer(reply, Some(Some(limit::after_failure(stored, now))));
+    }
+    let session = Session {
+        id: id.to_owned(),
+        exp: now + session::TTL_SECONDS,
+    };
+    let token = session::sign(&session.id, session.exp, &keys.secret);
+    let (_, host) = split_url(head.head.url);
+    let cookie = session::set_cookie(&token, !session::local_host(host));
+    let reply = session_body(keys, &session).with_header("Set-Cookie", cookie);
+    answer(reply, Some(limit::after_success()))
+}
+
+/// A sign-in's answer when the `CONSOLE` KV namespace, which keeps the
+/// failures, is not bound or cannot be read: without it the limit would
+/// not hold, so nobody signs in.
+pub fn store_missing() -> Reply {
+    secure(
+        Reply::error(503, "the CONSOLE KV namespace is not bound or not readable"),
+        true,
+    )
+}
