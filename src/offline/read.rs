@@ -37,7 +37,8 @@ impl OfflineOptions {
                     let Json::Array(items) = v else {
                         return Err(v.invalid_type("a sequence"));
                     };
-                    options.summary_rates = items.iter().map(summary_rate).collect::<Result<_>>()?;
+                    options.summary_rates =
+                        items.iter().map(summary_rate).collect::<Result<_>>()?;
                 }
                 1 => options.fetched_at = opt_date(v)?,
                 2 => options.date = opt_date(v)?,
@@ -101,9 +102,7 @@ fn opt_date(value: &Json) -> Result<Option<Date>> {
         // (core's float parser would add its 10 KB of tables); a number
         // out of a float's range is not JSON to either reader.
         Json::Number(n) => Ok(serde_json::from_str::<f64>(n).ok().map(Date::from_unix_ms)),
-        other => Err(other.invalid_type(
-            "a date (\"YYYY-MM-DD\") or milliseconds since the epoch",
-        )),
+        other => Err(other.invalid_type("a date (\"YYYY-MM-DD\") or milliseconds since the epoch")),
     }
 }
 

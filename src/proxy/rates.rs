@@ -84,8 +84,8 @@ pub(crate) fn document(config: &Config, outcome: &Outcome, day: Date) -> Result<
         serde_json::json!({ "fetched_at": day.to_string(), "summary_rates": list }).to_string();
     // Checked by reading the stored text as `options` will: the same
     // reader, and no second copy of it for a `Value` source in the wasm.
-    let stored = read_options(&text)
-        .map_err(|e| format!("TaxJar's summary_rates are not readable: {e}"))?;
+    let stored =
+        read_options(&text).map_err(|e| format!("TaxJar's summary_rates are not readable: {e}"))?;
     if stored.summary_rates.is_empty() {
         return Err("TaxJar's summary_rates are empty".to_owned());
     }
