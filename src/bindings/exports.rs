@@ -170,9 +170,9 @@ pub fn apply_tax_js(
         if dialect.is_legacy() {
             let body = body_text(&response, "response")?;
             let status = status.unwrap_or(200);
-            return Ok(to_js(&apply_legacy_body(
-                &cart, dialect, status, &body, warning,
-            )?));
+            return Ok(parse_js(
+                &apply_legacy_body(&cart, dialect, status, &body, warning)?.to_json(),
+            ));
         }
         let response = match (response.as_string(), status) {
             (Some(text), status) => parse_answer(status.unwrap_or(200), &text, tax_response)?,

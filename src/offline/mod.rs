@@ -23,6 +23,8 @@
 #[cfg(test)]
 mod accuracy;
 pub mod date;
+#[cfg(feature = "proxy")]
+mod read;
 pub mod table;
 
 use rust_decimal::Decimal;

@@ -111,7 +111,7 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>, gate: &Gate) -> Result<TaxBody,
     };
     let request = tax_request(&valid, &options);
     Ok(TaxBody {
-        json: serde_json::to_string(&request).unwrap_or_default(),
+        json: request.to_json(),
         // Equal to `cart_key(&valid)` (the key ignores `plugin`), without
         // building the request twice.
         key: request_key_with(

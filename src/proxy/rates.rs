@@ -84,8 +84,8 @@ pub(crate) fn document(config: &Config, outcome: &Outcome, day: Date) -> Result<
         serde_json::json!({ "fetched_at": day.to_string(), "summary_rates": list }).to_string();
     // Checked by reading the stored text as `options` will: the same
     // reader, and no second copy of it for a `Value` source in the wasm.
-    let stored = serde_json::from_str::<OfflineOptions>(&text)
-        .map_err(|e| format!("TaxJar's summary_rates are not readable: {e}"))?;
+    let stored =
+        read_options(&text).map_err(|e| format!("TaxJar's summary_rates are not readable: {e}"))?;
     if stored.summary_rates.is_empty() {
         return Err("TaxJar's summary_rates are empty".to_owned());
     }
@@ -99,7 +99,7 @@ pub(crate) fn document(config: &Config, outcome: &Outcome, day: Date) -> Result<
 /// missing or unreadable one gives the defaults (the embedded table).
 pub fn options(stored: Option<&str>) -> OfflineOptions {
     stored
-        .and_then(|text| serde_json::from_str::<OfflineOptions>(text).ok())
+        .and_then(|text| read_options(text).ok())
         .map(|o| OfflineOptions {
             // Only what the refresh wrote is read back.
             summary_rates: o.summary_rates,
@@ -107,6 +107,12 @@ pub fn options(stored: Option<&str>) -> OfflineOptions {
             ..OfflineOptions::default()
         })
         .unwrap_or_default()
+}
+
+/// The stored document read as options (by hand, as the derive read it).
+fn read_options(text: &str) -> Result<OfflineOptions, String> {
+    let value = crate::json::parse(text).map_err(|e| e.to_string())?;
+    OfflineOptions::from_json(&value)
 }
 
 /// What a refresh did, logged as one JSON line (never the token).

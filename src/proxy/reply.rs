@@ -2,11 +2,10 @@
 //! `{"error":"<Reason>","detail":"...","status":N}` that TaxJar clients
 //! already know how to read.
 
-use serde::Serialize;
-
 pub use crate::model::errors::reason_phrase;
 
 use crate::error::Error;
+use crate::json::write::Object;
 use crate::redact::Redactor;
 
 /// The content type of every JSON answer.
@@ -23,19 +22,6 @@ pub struct Reply {
     pub body: Option<String>,
 }
 
-/// TaxJar's error body, plus `code` and `field` on validation errors.
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    detail: &'a str,
-    status: u16,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'a str>,
-    // Present (possibly null) whenever `code` is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    field: Option<Option<&'a str>>,
-}
-
 impl Reply {
     /// A JSON answer with `body` as given.
     pub fn json(status: u16, body: impl Into<String>) -> Reply {
@@ -48,14 +34,7 @@ impl Reply {
 
     /// A TaxJar-style error: `{"error":"<Reason>","detail":...,"status":...}`.
     pub fn error(status: u16, detail: &str) -> Reply {
-        let body = ErrorBody {
-            error: reason_phrase(status),
-            detail,
-            status,
-            code: None,
-            field: None,
-        };
-        Reply::json(status, to_json(&body))
+        Reply::json(status, error_body(status, detail, None))
     }
 
     /// A 400 for a cart that failed to parse or validate: the TaxJar body
@@ -68,14 +47,8 @@ impl Reply {
             }
             _ => error.message.clone(),
         };
-        let body = ErrorBody {
-            error: reason_phrase(400),
-            detail: &detail,
-            status: 400,
-            code: Some(error.code.as_str()),
-            field: Some(error.field.as_deref()),
-        };
-        Reply::json(400, to_json(&body))
+        let code = (error.code.as_str(), error.field.as_deref());
+        Reply::json(400, error_body(400, &detail, Some(code)))
     }
 
     /// An empty answer (204), as for preflights.
@@ -118,7 +91,18 @@ impl Reply {
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> String {
-    // Strings and numbers only: serializing cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
+/// TaxJar's error body `{"error","detail","status"}`, plus `code` and
+/// `field` (null when no field is to blame) on validation errors: the text
+/// serde_json wrote for it.
+fn error_body(status: u16, detail: &str, code: Option<(&str, Option<&str>)>) -> String {
+    let mut out = String::with_capacity(64 + detail.len());
+    let mut o = Object::new(&mut out);
+    o.str("error", reason_phrase(status))
+        .str("detail", detail)
+        .raw("status", &status.to_string());
+    if let Some((code, field)) = code {
+        o.str("code", code).opt_str("field", field);
+    }
+    o.end();
+    out
 }

@@ -26,7 +26,8 @@
 
 use crate::http::{Attempts, Failure, Policy, Sent, Then, Tried};
 use crate::legacy::{auth_header, Dialect};
-use crate::model::{parse_body, ErrorBody, TaxResponse};
+use crate::model::read::tax_response;
+use crate::model::{parse_answer, parse_body, ErrorBody};
 use crate::redact::Redactor;
 
 /// The request the Worker sends to TaxJar (`TAXJAR_API_URL`, the route's
@@ -272,7 +273,7 @@ pub fn map(config: &Config, kind: Kind, outcome: &Outcome) -> (Reply, bool) {
     match status {
         200..=299 => {
             let readable = match kind {
-                Kind::Taxes => parse_body::<TaxResponse>(status, body).map(|_| ()),
+                Kind::Taxes => parse_answer(status, body, tax_response).map(|_| ()),
                 // The legacy answers are bare objects (no `tax` envelope).
                 Kind::LegacySalesTax => {
                     parse_body::<serde_json::Map<String, serde_json::Value>>(status, body)
