@@ -34,9 +34,9 @@ pub(crate) use token::base64url;
 use token::split;
 
 /// The version tag every token starts with (`cc1.`).
-pub const PREFIX: &str = "cc1";
+pub(crate) const PREFIX: &str = "cc1";
 /// The cart field that carries a token, and the field of its errors.
-pub const FIELD: &str = "customer_context";
+pub(crate) const FIELD: &str = "customer_context";
 /// The shortest secret accepted, in characters.
 pub const MIN_SECRET_CHARS: usize = 32;
 /// How long a token lives when no `ttlSeconds` is given (one hour).
@@ -434,12 +434,12 @@ pub fn decode(token: &str) -> Result<CustomerContext> {
 }
 
 /// The cart's `customer_context`, when it holds a non-blank one.
-pub fn token_of(cart: &Cart) -> Option<String> {
+pub(crate) fn token_of(cart: &Cart) -> Option<String> {
     trimmed(&cart.customer_context).map(str::to_owned)
 }
 
 /// The valid form of `cart` with its context applied unverified (see
-/// [`apply_unverified`]): what the `Estimator` and the exported functions
+/// `apply_unverified`): what the `Estimator` and the exported functions
 /// plan, key and request with.
 pub fn valid_unverified(mut cart: Cart) -> Result<crate::validate::ValidCart> {
     let context = apply_unverified(&mut cart)?;
@@ -450,7 +450,7 @@ pub fn valid_unverified(mut cart: Cart) -> Result<crate::validate::ValidCart> {
 
 /// What the `Estimator` does with a cart's context: decodes it unverified
 /// and applies it (see [`CustomerContext::apply`]); `None` without one.
-pub fn apply_unverified(cart: &mut Cart) -> Result<Option<Applied>> {
+pub(crate) fn apply_unverified(cart: &mut Cart) -> Result<Option<Applied>> {
     let Some(token) = token_of(cart) else {
         return Ok(None);
     };

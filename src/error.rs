@@ -26,7 +26,7 @@ pub enum Code {
     DiscountExceedsAmount,
     /// An `exemption_type` TaxJar does not know.
     InvalidExemptionType,
-    /// More than [`crate::validate::MAX_LINE_ITEMS`] line items.
+    /// More than `crate::validate::MAX_LINE_ITEMS` line items.
     TooManyLineItems,
     /// A value of the wrong JSON type (an object where a string belongs).
     InvalidType,

@@ -233,7 +233,7 @@ pub fn zero_estimate(cart: &ValidCart, source: Source, has_nexus: bool) -> Estim
 /// Applies TaxJar's `{tax: {...}}` answer to the cart it was asked for.
 ///
 /// With a per-line breakdown, TaxJar's line values are kept and only the
-/// cents they miss are moved (see [`reconcile`]). Without one, the total
+/// cents they miss are moved (see `reconcile`). Without one, the total
 /// is split over lines by taxable amount (and over shipping when freight
 /// is taxable). No nexus, or an exempt order, gives zero everywhere.
 pub fn apply_tax(cart: &ValidCart, response: &TaxResponse) -> Estimate {

@@ -33,7 +33,7 @@ pub fn cart_key(cart: &ValidCart) -> String {
 /// customer and exemption (and customer context), without its lines,
 /// amount or shipping. Two carts with the same context get the same rates
 /// from TaxJar, which is what a provisional estimate relies on.
-pub fn context_key(cart: &ValidCart) -> String {
+pub(crate) fn context_key(cart: &ValidCart) -> String {
     let mut request = sorted_tax_request(cart);
     request.line_items = None;
     request.amount = None;
@@ -49,7 +49,7 @@ pub fn request_key(request: &TaxRequest) -> String {
 /// [`request_key`] of a request made for a cart with the customer context
 /// whose [`crate::context::Applied::canonical`] is `context`: equal to the
 /// cart's [`cart_key`].
-pub fn request_key_with(request: &TaxRequest, context: Option<&str>) -> String {
+pub(crate) fn request_key_with(request: &TaxRequest, context: Option<&str>) -> String {
     let mut canonical = request.clone();
     if let Some(lines) = canonical.line_items.take() {
         canonical.line_items = Some(sorted_by_id(lines));

@@ -10,7 +10,10 @@
 use std::cmp::Ordering;
 
 /// `0..len`, stably sorted by `cmp` of two indices.
-pub fn sorted_indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
+pub(crate) fn sorted_indices(
+    len: usize,
+    cmp: &mut dyn FnMut(usize, usize) -> Ordering,
+) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
     sort_indices(&mut order, cmp);
     order
@@ -20,13 +23,13 @@ pub fn sorted_indices(len: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering)
 /// Never inlined, so the optimizer cannot copy std's sort into a caller
 /// for its particular comparison.
 #[inline(never)]
-pub fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+pub(crate) fn sort_indices(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
     order.sort_by(|&a, &b| cmp(a, b));
 }
 
 /// `items` rearranged into `order` (a permutation of their indices), each
 /// moved once.
-pub fn permuted<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+pub(crate) fn permuted<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     order.iter().filter_map(|&i| slots[i].take()).collect()
 }

@@ -28,7 +28,7 @@ pub struct Part {
 /// lower index, so callers pass parts in a canonical order. Returns false
 /// (parts unchanged) when there is no part to take a positive target, or
 /// when an amount is past what whole cents can count (±9.2e16).
-pub fn reconcile(parts: &mut [Part], target: Money) -> bool {
+pub(crate) fn reconcile(parts: &mut [Part], target: Money) -> bool {
     let target = target.round_cents();
     let given: Option<i128> = parts.iter().map(|p| cents(p.tax)).sum();
     let Some(mut diff) = cents(target).zip(given).map(|(t, g)| t - g) else {

@@ -31,12 +31,12 @@ fn listed(list: &str, code: &str) -> bool {
 }
 
 /// True for an upper-case ISO alpha-2 country code.
-pub fn is_country(code: &str) -> bool {
+pub(crate) fn is_country(code: &str) -> bool {
     listed(COUNTRIES, code)
 }
 
 /// True for a state of `country` (`US` or `CA`); any code elsewhere.
-pub fn is_region(country: &str, code: &str) -> bool {
+pub(crate) fn is_region(country: &str, code: &str) -> bool {
     match country {
         "US" => listed(US_STATES, code),
         "CA" => listed(CA_PROVINCES, code),
@@ -45,7 +45,7 @@ pub fn is_region(country: &str, code: &str) -> bool {
 }
 
 /// `12345` or `12345-6789`.
-pub fn is_us_zip(zip: &str) -> bool {
+pub(crate) fn is_us_zip(zip: &str) -> bool {
     let b = zip.as_bytes();
     let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
     match b.len() {
@@ -57,7 +57,7 @@ pub fn is_us_zip(zip: &str) -> bool {
 
 /// A Canadian postal code (`A1A 1A1` or `A1A1A1`, any case) in the form
 /// `A1A 1A1`, or `None`.
-pub fn canadian_postal_code(zip: &str) -> Option<String> {
+pub(crate) fn canadian_postal_code(zip: &str) -> Option<String> {
     let compact: Vec<u8> = zip
         .bytes()
         .filter(|b| *b != b' ')

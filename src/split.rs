@@ -27,7 +27,7 @@ pub fn allocate(total: Money, weights: &[Decimal]) -> Result<Vec<Money>> {
 }
 
 /// [`allocate`], with the shares in cents.
-pub fn allocate_cents(total: Money, weights: &[Decimal]) -> Result<Vec<i64>> {
+pub(crate) fn allocate_cents(total: Money, weights: &[Decimal]) -> Result<Vec<i64>> {
     let invalid = |msg: &str| Error::new(Code::InvalidValue, msg);
     if weights.is_empty() {
         return Err(invalid("allocate needs at least one weight"));

@@ -1,6 +1,6 @@
 //! The `allocate` export: money split by weights to the cent.
 //!
-//! The core does the split ([`crate::split::allocate_cents`]); this file
+//! The core does the split (`crate::split::allocate_cents`); this file
 //! reads the arguments and writes the shares. A list of 1,000 weights is
 //! common (a discount over a big order), and there the general paths cost
 //! more than the split: `JSON.stringify` and a float formatted again per

@@ -1,18 +1,18 @@
-//! The sign-in attempt limiter: at most [`MAX_FAILURES`] failed attempts per
-//! client address in [`WINDOW_SECONDS`]; the next is refused with 429 until
+//! The sign-in attempt limiter: at most `MAX_FAILURES` failed attempts per
+//! client address in `WINDOW_SECONDS`; the next is refused with 429 until
 //! the oldest leaves the window.
 //!
 //! The failures are kept in KV (the `CONSOLE` binding), so the limit holds
 //! across isolates: the value is the unix seconds of each recent failure,
 //! comma-separated. The Worker reads it, asks [`check`], and writes what
-//! [`after_failure`] or [`after_success`] say. Nothing here does I/O.
+//! `after_failure` or `after_success` say. Nothing here does I/O.
 
 use crate::proxy::short_hash;
 
 /// Failed attempts allowed in the window; the next one is refused.
-pub const MAX_FAILURES: usize = 5;
+pub(crate) const MAX_FAILURES: usize = 5;
 /// The window: 10 minutes.
-pub const WINDOW_SECONDS: u64 = 600;
+pub(crate) const WINDOW_SECONDS: u64 = 600;
 
 /// The KV key of a client address (hashed: KV never holds the address).
 pub fn key(client_ip: Option<&str>) -> String {
@@ -33,7 +33,7 @@ fn recent(stored: Option<&str>, now: u64) -> Vec<u64> {
 }
 
 /// `Err(retry_after_seconds)` when the client already failed
-/// [`MAX_FAILURES`] times in the window at `now`, else `Ok(())`.
+/// `MAX_FAILURES` times in the window at `now`, else `Ok(())`.
 pub fn check(stored: Option<&str>, now: u64) -> Result<(), u64> {
     let failures = recent(stored, now);
     if failures.len() < MAX_FAILURES {
@@ -45,7 +45,7 @@ pub fn check(stored: Option<&str>, now: u64) -> Result<(), u64> {
 
 /// What to keep after a failed attempt at `now`: the recent failures and
 /// this one (the Worker stores it for [`WINDOW_SECONDS`]).
-pub fn after_failure(stored: Option<&str>, now: u64) -> String {
+pub(crate) fn after_failure(stored: Option<&str>, now: u64) -> String {
     let mut failures = recent(stored, now);
     failures.push(now);
     let kept = failures.len().saturating_sub(MAX_FAILURES);
@@ -54,7 +54,7 @@ pub fn after_failure(stored: Option<&str>, now: u64) -> String {
 }
 
 /// What to keep after a successful sign-in: nothing (the key is deleted).
-pub fn after_success() -> Option<String> {
+pub(crate) fn after_success() -> Option<String> {
     None
 }
 

@@ -26,7 +26,7 @@ pub use route::{front, sign_in, ConsoleHead, SignedIn, Step};
 pub use status::Status;
 
 /// The shortest `CONSOLE_KEY` accepted.
-pub const MIN_KEY_CHARS: usize = 8;
+pub(crate) const MIN_KEY_CHARS: usize = 8;
 /// The shortest `CONSOLE_SECRET` accepted.
 pub const MIN_SECRET_CHARS: usize = 32;
 
@@ -53,7 +53,7 @@ pub struct Console {
 
 impl Console {
     /// Reads `CONSOLE_KEY`, `CONSOLE_SECRET`, `TAXJAR_API_TOKEN` and
-    /// `TAXJAR_API_URL`. A key shorter than [`MIN_KEY_CHARS`] or a secret
+    /// `TAXJAR_API_URL`. A key shorter than `MIN_KEY_CHARS` or a secret
     /// shorter than [`MIN_SECRET_CHARS`] leaves the console off.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Console {
         let read = |name: &str| {

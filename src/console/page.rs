@@ -6,13 +6,13 @@ use crate::proxy::Reply;
 /// The page (`GET /console`).
 pub const HTML: &str = include_str!("assets/console.html");
 /// Its style (`GET /console/console.css`).
-pub const CSS: &str = include_str!("assets/console.css");
+pub(crate) const CSS: &str = include_str!("assets/console.css");
 /// Its script (`GET /console/console.js`).
 pub const JS: &str = include_str!("assets/console.js");
 
 /// The answer for an asset path of [`super::route::ROUTES`] (the page for
 /// any other).
-pub fn asset(path: &str) -> Reply {
+pub(crate) fn asset(path: &str) -> Reply {
     let (body, kind) = match path {
         "/console/console.css" => (CSS, "text/css; charset=utf-8"),
         "/console/console.js" => (JS, "text/javascript; charset=utf-8"),

@@ -18,10 +18,10 @@ pub const CSP: &str =
     "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The most bytes of a sign-in body read.
-pub const SIGN_IN_BODY_LIMIT: usize = 4096;
+pub(crate) const SIGN_IN_BODY_LIMIT: usize = 4096;
 
 /// The console's routes: path, the methods it takes.
-pub const ROUTES: [(&str, &str); 6] = [
+pub(crate) const ROUTES: [(&str, &str); 6] = [
     ("/console", "GET"),
     ("/console/", "GET"),
     ("/console/console.css", "GET"),
@@ -51,7 +51,7 @@ pub enum Step {
     Pass,
     /// Answer with this.
     Done(Reply),
-    /// A sign-in: the Worker reads the body (up to [`SIGN_IN_BODY_LIMIT`])
+    /// A sign-in: the Worker reads the body (up to `SIGN_IN_BODY_LIMIT`)
     /// and the stored failures of the caller, then asks [`sign_in`].
     SignIn,
 }
@@ -62,7 +62,7 @@ pub struct SignedIn {
     /// The answer.
     pub reply: Reply,
     /// `None`: leave the stored failures; `Some(None)`: delete them;
-    /// `Some(Some(v))`: store `v` for [`limit::WINDOW_SECONDS`].
+    /// `Some(Some(v))`: store `v` for `limit::WINDOW_SECONDS`.
     pub store: Option<Option<String>>,
 }
 
@@ -78,12 +78,12 @@ fn split_url(url: &str) -> (&str, &str) {
 }
 
 /// Whether `path` is the console's: `/console` or under `/console/`.
-pub fn is_console_path(path: &str) -> bool {
+pub(crate) fn is_console_path(path: &str) -> bool {
     path == "/console" || path.starts_with("/console/")
 }
 
 /// Every console answer's headers (`api`: also `Cache-Control: no-store`).
-pub fn secure(reply: Reply, api: bool) -> Reply {
+pub(crate) fn secure(reply: Reply, api: bool) -> Reply {
     let reply = reply
         .with_header("Content-Security-Policy", CSP)
         .with_header("X-Content-Type-Options", "nosniff")
@@ -169,7 +169,7 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
 /// many failures in `stored`; else the body's `passphrase` is checked.
 /// Right: a new session `id` (32 hex digits from the Worker's random
 /// source) in a cookie, and its CSRF token. Wrong: 401, one more failure.
-/// `body` is `None` when it was longer than [`SIGN_IN_BODY_LIMIT`].
+/// `body` is `None` when it was longer than `SIGN_IN_BODY_LIMIT`.
 pub fn sign_in(
     console: &Console,
     head: &ConsoleHead,
@@ -228,7 +228,7 @@ pub fn sign_in(
 /// A sign-in's answer when the `CONSOLE` KV namespace, which keeps the
 /// failures, is not bound or cannot be read: without it the limit would
 /// not hold, so nobody signs in.
-pub fn store_missing() -> Reply {
+pub(crate) fn store_missing() -> Reply {
     secure(
         Reply::error(503, "the CONSOLE KV namespace is not bound or not readable"),
         true,

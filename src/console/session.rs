@@ -4,9 +4,9 @@
 //! A token is `s1.<id>.<exp>.<signature>`: a random session id (32 hex
 //! digits, made by the Worker), its expiry in unix seconds, and the
 //! base64url HMAC-SHA256 of `s1.<id>.<exp>` under a key derived from
-//! `CONSOLE_SECRET` with [`SESSION_LABEL`]. The CSRF token of a session is
+//! `CONSOLE_SECRET` with `SESSION_LABEL`. The CSRF token of a session is
 //! the base64url HMAC-SHA256 of its id under a key derived with
-//! [`CSRF_LABEL`]. Every comparison of a secret is in constant time (an
+//! `CSRF_LABEL`. Every comparison of a secret is in constant time (an
 //! HMAC verify).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,15 +19,15 @@ use crate::context::{base64url, mac};
 /// The session cookie's name.
 pub const COOKIE: &str = "edgetax_console";
 /// The token format's tag.
-pub const TAG: &str = "s1";
+pub(crate) const TAG: &str = "s1";
 /// How long a session lasts: 12 hours.
-pub const TTL_SECONDS: u64 = 12 * 3600;
+pub(crate) const TTL_SECONDS: u64 = 12 * 3600;
 /// The label of the session-signing key derived from `CONSOLE_SECRET`.
-pub const SESSION_LABEL: &str = "edgetax console session v1";
+pub(crate) const SESSION_LABEL: &str = "edgetax console session v1";
 /// The label of the CSRF key derived from `CONSOLE_SECRET`.
-pub const CSRF_LABEL: &str = "edgetax console csrf v1";
+pub(crate) const CSRF_LABEL: &str = "edgetax console csrf v1";
 /// The label of the key the passphrase is compared under.
-pub const PASSPHRASE_LABEL: &str = "edgetax console passphrase v1";
+pub(crate) const PASSPHRASE_LABEL: &str = "edgetax console passphrase v1";
 
 /// A signed-in session, read from a valid token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,14 +46,14 @@ pub fn derive(secret: &str, label: &str) -> String {
 /// Whether `presented` is the passphrase `key`, in constant time: both are
 /// MACed under a key derived from `secret`, and the MACs compared, so
 /// neither the content nor the length of `key` shows in the time taken.
-pub fn passphrase_matches(presented: &str, key: &str, secret: &str) -> bool {
+pub(crate) fn passphrase_matches(presented: &str, key: &str, secret: &str) -> bool {
     let compare = derive(secret, PASSPHRASE_LABEL);
     let expected = mac(&compare, key).finalize().into_bytes();
     mac(&compare, presented).verify_slice(&expected).is_ok()
 }
 
 /// A session id is 32 lower-case hex digits.
-pub fn valid_id(id: &str) -> bool {
+pub(crate) fn valid_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
@@ -101,7 +101,7 @@ pub fn csrf(id: &str, secret: &str) -> String {
 }
 
 /// Whether `presented` is the CSRF token of session `id` (constant time).
-pub fn csrf_ok(presented: Option<&str>, id: &str, secret: &str) -> bool {
+pub(crate) fn csrf_ok(presented: Option<&str>, id: &str, secret: &str) -> bool {
     let Some(bytes) = presented.and_then(|p| base64url(p.trim())) else {
         return false;
     };
@@ -110,7 +110,7 @@ pub fn csrf_ok(presented: Option<&str>, id: &str, secret: &str) -> bool {
 }
 
 /// The session token in a `Cookie` header, if there is one.
-pub fn from_cookie_header(header: Option<&str>) -> Option<&str> {
+pub(crate) fn from_cookie_header(header: Option<&str>) -> Option<&str> {
     header?.split(';').find_map(|pair| {
         let (name, value) = pair.trim().split_once('=')?;
         (name.trim() == COOKIE).then(|| value.trim())
@@ -119,7 +119,7 @@ pub fn from_cookie_header(header: Option<&str>) -> Option<&str> {
 
 /// Whether the cookie may go without `Secure`: a request to this machine
 /// (`127.0.0.1`, `localhost` or `[::1]`), which is plain HTTP in dev.
-pub fn local_host(host: &str) -> bool {
+pub(crate) fn local_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => host.split(':').next().unwrap_or(""),
@@ -128,12 +128,12 @@ pub fn local_host(host: &str) -> bool {
 }
 
 /// The `Set-Cookie` value that keeps `token` for [`TTL_SECONDS`].
-pub fn set_cookie(token: &str, secure: bool) -> String {
+pub(crate) fn set_cookie(token: &str, secure: bool) -> String {
     cookie(token, TTL_SECONDS, secure)
 }
 
 /// The `Set-Cookie` value that signs out (an empty, expired cookie).
-pub fn clear_cookie(secure: bool) -> String {
+pub(crate) fn clear_cookie(secure: bool) -> String {
     cookie("", 0, secure)
 }
 

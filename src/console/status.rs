@@ -3,9 +3,9 @@
 //! where it comes from, and which TaxJar the Worker talks to.
 
 /// TaxJar's live API.
-pub const LIVE_URL: &str = "https://api.taxjar.com";
+pub(crate) const LIVE_URL: &str = "https://api.taxjar.com";
 /// TaxJar's sandbox API.
-pub const SANDBOX_URL: &str = "https://api.sandbox.taxjar.com";
+pub(crate) const SANDBOX_URL: &str = "https://api.sandbox.taxjar.com";
 
 /// The status of one Worker's TaxJar settings.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl Status {
 }
 
 /// The host (and port) of `url`, without scheme, user, password or path.
-pub fn host_of(url: &str) -> &str {
+pub(crate) fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     authority.rsplit('@').next().unwrap_or("")

@@ -75,7 +75,7 @@ pub fn percent_encode(text: &str) -> String {
 /// `text` with every byte but ASCII letters, digits and `keep` written as
 /// `%XY` in `hex` digits (also used by [`crate::redact`] to find secrets
 /// as `encodeURIComponent` writes them).
-pub fn percent_encode_keeping(text: &str, keep: &[u8], hex: &[u8; 16]) -> String {
+pub(crate) fn percent_encode_keeping(text: &str, keep: &[u8], hex: &[u8; 16]) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || keep.contains(&byte) {

@@ -34,7 +34,7 @@ pub(crate) fn ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
 /// `value` as a JSON tree, made through its JSON text. Every request type
 /// is written as text somewhere already; `serde_json::to_value` would add
 /// a second copy of each one's writer to the wasm.
-pub fn to_json_value<T: serde::Serialize>(value: &T) -> serde_json::Value {
+pub(crate) fn to_json_value<T: serde::Serialize>(value: &T) -> serde_json::Value {
     serde_json::to_string(value)
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())

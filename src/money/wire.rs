@@ -29,7 +29,7 @@ pub fn decimal<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D:
 }
 
 /// [`decimal`], for an optional field that may also be `null`.
-pub fn opt_decimal<'de, D: Deserializer<'de>>(
+pub(crate) fn opt_decimal<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<Decimal>, D::Error> {
     #[derive(Deserialize)]
@@ -43,7 +43,7 @@ pub fn number<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S:
 }
 
 /// [`number`], for an optional field (skip it when `None`).
-pub fn opt_number<S: Serializer>(
+pub(crate) fn opt_number<S: Serializer>(
     value: &Option<Decimal>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
@@ -82,7 +82,9 @@ pub fn id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error
 }
 
 /// [`id`], for an optional field that may also be `null`.
-pub fn opt_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn opt_id<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
     #[derive(Deserialize)]
     struct W(#[serde(deserialize_with = "id")] String);
     Option::<W>::deserialize(deserializer).map(|o| o.map(|w| w.0))

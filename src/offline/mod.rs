@@ -67,7 +67,7 @@ pub struct OfflineOptions {
     /// (default: today).
     pub date: Option<Date>,
     /// Whether shipping is taxed, overriding the defaults
-    /// ([`table::default_shipping_taxable`]). Keys (any case): a US state
+    /// (`table::default_shipping_taxable`). Keys (any case): a US state
     /// or Canadian province code (`"NY"`, `"ON"`) or, elsewhere, a country
     /// code (`"FR"`); an ISO 3166-2 key (`"US-NY"`) wins over a bare one.
     /// In JSON, an object: `{"NY": true}`. A list, not a map, to keep the
@@ -141,7 +141,7 @@ fn summary_rate<'a>(
 /// The rate for `region` of `country` on `date`: a summary rate when
 /// `options` has one for it, else the embedded rate (US states, DC and
 /// Canadian provinces), else `None`.
-pub fn offline_rate(
+pub(crate) fn offline_rate(
     country: &str,
     region: Option<&str>,
     date: Date,

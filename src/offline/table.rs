@@ -151,7 +151,8 @@ pub const CHANGES: [Change; 4] = [
 
 /// States that tax shipping charges by default (when shipping is stated
 /// separately). Every other state is treated as not taxing it.
-pub const US_SHIPPING_TAXABLE: &str = "AR CT GA HI IN KS KY MN MS NE NJ NM NY NC ND OH PA RI SC \
+pub(crate) const US_SHIPPING_TAXABLE: &str =
+    "AR CT GA HI IN KS KY MN MS NE NJ NM NY NC ND OH PA RI SC \
 SD TN TX VT WA WV WI";
 
 /// States that exempt separately stated shipping. Listed for reference:
@@ -159,7 +160,7 @@ SD TN TX VT WA WV WI";
 pub const US_SHIPPING_EXEMPT: &str = "AL AZ CO ID IA IL ME MD MA NV OK UT VA WY";
 
 /// A rate in thousandths of a percent as a fraction (6625 → 0.06625).
-pub fn rate_of(milli_pct: u16) -> Decimal {
+pub(crate) fn rate_of(milli_pct: u16) -> Decimal {
     Decimal::new(i64::from(milli_pct), 5).normalize()
 }
 
@@ -183,7 +184,7 @@ pub fn embedded(country: &str, region: &str, date: Date) -> Option<Region> {
 /// Whether shipping to `region` of `country` is taxed by default: per
 /// [`US_SHIPPING_TAXABLE`] in the US; elsewhere shipping follows the goods
 /// (Canada's GST/HST/PST, and VAT and GST countries), so it is taxed.
-pub fn default_shipping_taxable(country: &str, region: Option<&str>) -> bool {
+pub(crate) fn default_shipping_taxable(country: &str, region: Option<&str>) -> bool {
     match (country, region) {
         ("US", Some(state)) => US_SHIPPING_TAXABLE
             .split_ascii_whitespace()

@@ -16,7 +16,7 @@ pub use types::{Address, DiscountSplit, ExemptionType, Line, ValidCart};
 /// The most line items a cart may have. edgetax's own cap, not TaxJar's
 /// (which documents none): it bounds the work one request can cause, in
 /// the browser and in the Worker.
-pub const MAX_LINE_ITEMS: usize = 1000;
+pub(crate) const MAX_LINE_ITEMS: usize = 1000;
 
 /// Money above this is refused, so sums over 1,000 lines never overflow.
 const MAX_MONEY: Decimal = Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0); // 10^13
@@ -33,7 +33,7 @@ fn significant_digits(value: Decimal) -> u32 {
 }
 
 /// The id given to the handling-fee line.
-pub const HANDLING_FEE_ID: &str = "handling-fee";
+pub(crate) const HANDLING_FEE_ID: &str = "handling-fee";
 
 /// Every problem with `cart`; empty when it is valid.
 pub fn validate_cart(cart: &Cart) -> Vec<Error> {
@@ -48,7 +48,7 @@ pub fn check(cart: &Cart) -> std::result::Result<ValidCart, Vec<Error>> {
     check_with_max_lines(cart, MAX_LINE_ITEMS)
 }
 
-/// [`check`] with another cap on line items than [`MAX_LINE_ITEMS`]: the
+/// [`check`] with another cap on line items than `MAX_LINE_ITEMS`: the
 /// scale benchmarks measure the same checks on carts past the cap.
 pub fn check_with_max_lines(
     cart: &Cart,
@@ -69,7 +69,7 @@ pub fn check_with_max_lines(
 /// Checks and normalizes nexus addresses as a cart's are (codes
 /// upper-case, blanks dropped); the first problem is the error. Signed
 /// customer contexts carry nexus addresses too.
-pub fn check_nexus_addresses(addresses: &[NexusAddress]) -> Result<Vec<NexusAddress>> {
+pub(crate) fn check_nexus_addresses(addresses: &[NexusAddress]) -> Result<Vec<NexusAddress>> {
     let mut v = Checker {
         errors: Vec::new(),
         max_line_items: MAX_LINE_ITEMS,
@@ -81,7 +81,7 @@ pub fn check_nexus_addresses(addresses: &[NexusAddress]) -> Result<Vec<NexusAddr
 /// Checks one region (`country` required; `state` required and checked for
 /// US and CA, as a nexus address's): the normalized `(country, state)`.
 /// `at` is the region's path, e.g. `exempt_regions[0]`.
-pub fn check_region(
+pub(crate) fn check_region(
     country: &Option<String>,
     state: &Option<String>,
     at: &str,
