@@ -11,7 +11,7 @@ use js_sys::Float64Array;
 use rust_decimal::Decimal;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{js_result, read_js};
+use super::convert::read_js;
 use crate::cart::read::{decimal_input, decimal_inputs};
 use crate::error::{Code, Error};
 use crate::money::{cents_bytes, decimal_from_f64, DecimalInput, Money, MAX_DECIMALS};
@@ -44,28 +44,26 @@ pub fn allocate(
     #[wasm_bindgen(unchecked_param_type = "MoneyInput")] total: JsValue,
     #[wasm_bindgen(unchecked_param_type = "MoneyInput[]")] weights: JsValue,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let total = decimal_arg(read_js(&total, "total", decimal_input)?, || "total".into())?;
-        let weights = match finite_numbers(&weights) {
-            Some(numbers) => numbers
-                .to_vec()
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    decimal_arg(DecimalInput(decimal_from_f64(v, MAX_DECIMALS)), || {
-                        format!("weights[{i}]")
-                    })
+    let total = decimal_arg(read_js(&total, "total", decimal_input)?, || "total".into())?;
+    let weights = match finite_numbers(&weights) {
+        Some(numbers) => numbers
+            .to_vec()
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| {
+                decimal_arg(DecimalInput(decimal_from_f64(v, MAX_DECIMALS)), || {
+                    format!("weights[{i}]")
                 })
-                .collect::<Result<Vec<_>, _>>()?,
-            None => read_js(&weights, "weights", decimal_inputs)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, w)| decimal_arg(w, || format!("weights[{i}]")))
-                .collect::<Result<Vec<_>, _>>()?,
-        };
-        let cents = split::allocate_cents(Money::new(total), &weights)?;
-        Ok(split_list(&shares_text(&cents)))
-    })())
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        None => read_js(&weights, "weights", decimal_inputs)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| decimal_arg(w, || format!("weights[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let cents = split::allocate_cents(Money::new(total), &weights)?;
+    Ok(split_list(&shares_text(&cents)))
 }
 
 /// The value, or an `invalid_value` error naming `field` (built only then:

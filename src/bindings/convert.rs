@@ -150,12 +150,3 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .and_then(|text| JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
-
-/// Core result → JS result. The browser build's exports (`taxRequest`,
-/// `applyTax`, `cartKey`, `allocate`, `offlineEstimate`) pass their whole
-/// body through this one call rather than `?` at each step: measured, `?`
-/// there adds about 480 B gzip to the browser `.wasm`. The server build's
-/// bindings use `?`.
-pub fn js_result<T>(result: Result<T, Error>) -> Result<T, JsValue> {
-    result.map_err(JsValue::from)
-}

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "legacy")]
 use super::convert::to_js;
-use super::convert::{body_text, cart_from_js, js_result, parse_js, read_js};
+use super::convert::{body_text, cart_from_js, parse_js, read_js};
 #[cfg(feature = "legacy")]
 use super::legacy::dialect_option;
 use super::options::Options;
@@ -121,26 +121,24 @@ pub fn tax_request_js(
         JsValue,
     >,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let raw = cart_from_js(cart)?;
-        // Validated before the options are read, so cart errors come first
-        // as they always have.
-        let cart = valid_unverified(raw.clone())?;
-        let options = self::options(options, &["plugin", "dialect"])?;
-        #[cfg(feature = "legacy")]
-        {
-            let dialect = dialect_option(options.string("dialect")?.as_deref())?;
-            if dialect.is_legacy() {
-                return Ok(to_js(&legacy_query(&raw, dialect)?));
-            }
+    let raw = cart_from_js(cart)?;
+    // Validated before the options are read, so cart errors come first
+    // as they always have.
+    let cart = valid_unverified(raw.clone())?;
+    let options = self::options(options, &["plugin", "dialect"])?;
+    #[cfg(feature = "legacy")]
+    {
+        let dialect = dialect_option(options.string("dialect")?.as_deref())?;
+        if dialect.is_legacy() {
+            return Ok(to_js(&legacy_query(&raw, dialect)?));
         }
-        #[cfg(not(feature = "legacy"))]
-        crate::request::v2_only(options.string("dialect")?.as_deref())?;
-        let options = RequestOptions {
-            plugin: options.string("plugin")?,
-        };
-        Ok(parse_js(&tax_request(&cart, &options).to_json()))
-    })())
+    }
+    #[cfg(not(feature = "legacy"))]
+    crate::request::v2_only(options.string("dialect")?.as_deref())?;
+    let options = RequestOptions {
+        plugin: options.string("plugin")?,
+    };
+    Ok(parse_js(&tax_request(&cart, &options).to_json()))
 }
 
 /// TaxJar's `{tax: {...}}` answer (an object, or the raw body text)
@@ -156,43 +154,41 @@ pub fn apply_tax_js(
     response: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "ApplyTaxOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let cart = valid_cart(cart)?;
-        let options = self::options(options, &["dialect", "status", "warning"])?;
-        #[cfg(feature = "legacy")]
-        let dialect = dialect_option(options.string("dialect")?.as_deref())?;
-        #[cfg(not(feature = "legacy"))]
-        crate::request::v2_only(options.string("dialect")?.as_deref())?;
-        let status = status_option(&options)?;
-        let warning = options.string("warning")?;
-        let warning = warning.as_deref();
-        #[cfg(feature = "legacy")]
-        if dialect.is_legacy() {
-            let body = body_text(&response, "response")?;
-            let status = status.unwrap_or(200);
-            return Ok(parse_js(
-                &apply_legacy_body(&cart, dialect, status, &body, warning)?.to_json(),
-            ));
+    let cart = valid_cart(cart)?;
+    let options = self::options(options, &["dialect", "status", "warning"])?;
+    #[cfg(feature = "legacy")]
+    let dialect = dialect_option(options.string("dialect")?.as_deref())?;
+    #[cfg(not(feature = "legacy"))]
+    crate::request::v2_only(options.string("dialect")?.as_deref())?;
+    let status = status_option(&options)?;
+    let warning = options.string("warning")?;
+    let warning = warning.as_deref();
+    #[cfg(feature = "legacy")]
+    if dialect.is_legacy() {
+        let body = body_text(&response, "response")?;
+        let status = status.unwrap_or(200);
+        return Ok(parse_js(
+            &apply_legacy_body(&cart, dialect, status, &body, warning)?.to_json(),
+        ));
+    }
+    let response = match (response.as_string(), status) {
+        (Some(text), status) => parse_answer(status.unwrap_or(200), &text, tax_response)?,
+        (None, Some(status)) => {
+            parse_answer(status, &body_text(&response, "response")?, tax_response)?
         }
-        let response = match (response.as_string(), status) {
-            (Some(text), status) => parse_answer(status.unwrap_or(200), &text, tax_response)?,
-            (None, Some(status)) => {
-                parse_answer(status, &body_text(&response, "response")?, tax_response)?
-            }
-            (None, None) => read_js(&response, "response", tax_response).map_err(|e| Error {
-                code: Code::UpstreamUnparseable,
-                ..e
-            })?,
-        };
-        let mut estimate = apply_tax(&cart, &response);
-        estimate.warnings.extend(
-            warning
-                .map(str::trim)
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned),
-        );
-        Ok(parse_js(&estimate.to_json()))
-    })())
+        (None, None) => read_js(&response, "response", tax_response).map_err(|e| Error {
+            code: Code::UpstreamUnparseable,
+            ..e
+        })?,
+    };
+    let mut estimate = apply_tax(&cart, &response);
+    estimate.warnings.extend(
+        warning
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned),
+    );
+    Ok(parse_js(&estimate.to_json()))
 }
 
 /// The canonical memo key of everything TaxJar uses from a cart.
@@ -200,7 +196,7 @@ pub fn apply_tax_js(
 pub fn cart_key_js(
     #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
 ) -> Result<String, JsValue> {
-    js_result(valid_cart(cart).map(|c| cart_key(&c)))
+    Ok(cart_key(&valid_cart(cart)?))
 }
 
 /// The edgetax version.

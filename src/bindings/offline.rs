@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::clock::today;
-use super::convert::{cart_from_js, js_result, parse_js};
+use super::convert::{cart_from_js, parse_js};
 use super::options::wrong_type;
 use crate::error::{Code, Error};
 use crate::model::lookups::SummaryRate;
@@ -167,11 +167,9 @@ pub fn offline_estimate_js(
     #[wasm_bindgen(unchecked_param_type = "Cart")] cart: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "OfflineRates | string")] rates: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    js_result((|| {
-        let cart = ValidCart::new(&cart_from_js(cart)?)?;
-        let options = options_from_js(rates.unwrap_or(JsValue::UNDEFINED))?;
-        Ok(parse_js(
-            &offline_estimate(&cart, today(), &options).to_json(),
-        ))
-    })())
+    let cart = ValidCart::new(&cart_from_js(cart)?)?;
+    let options = options_from_js(rates.unwrap_or(JsValue::UNDEFINED))?;
+    Ok(parse_js(
+        &offline_estimate(&cart, today(), &options).to_json(),
+    ))
 }
