@@ -171,7 +171,7 @@ define machine
 endef
 
 bench: build
-	$(MAKE) setup-worker
+	$(MAKE) setup-worker setup-e2e
 	$(machine)
 	@echo; echo "== size: node bench/size.mjs"
 	node bench/size.mjs
@@ -183,6 +183,8 @@ bench: build
 	cargo bench --bench scale -- --output-format bencher
 	@echo; echo "== Worker CPU: node worker/scripts/bench-worker.mjs"
 	node worker/scripts/bench-worker.mjs
+	@echo; echo "== P6, instant figures in Chromium: node bench/p6.mjs"
+	node bench/p6.mjs
 	@echo
 	$(machine)
 
