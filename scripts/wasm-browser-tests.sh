@@ -4,18 +4,17 @@
 #
 # Headless Chrome here now and then never loads the test page ("Failed to
 # detect test as having been run", after Chrome's 300 s renderer timeout):
-# a hang of the runner's streamed output, seen in 2 of 4 clean-clone runs,
-# each time on a different test binary, never a test's own failure. The
-# plain poll is used, and a run that still hangs is tried once more; a
-# test that fails fails at once.
+# a start-up hang, seen in 3 of 5 clean-clone runs, each time on a
+# different test binary, never a test's own failure. A run that hangs is
+# tried again, up to three runs in all; a test that fails fails at once.
 set -uo pipefail
-# wasm-bindgen 0.2.130's test runner streams the page's output by long
-# polls, which is where headless Chrome hung; the plain poll does not.
+# The runner's plain poll of the page's output, not its streamed long
+# polls (the hang was first seen with those; it is rarer without them).
 export WASM_BINDGEN_TEST_NO_STREAM=1
 log=target/wasm-pack-test.log
 mkdir -p target
 status=1
-for attempt in 1 2; do
+for attempt in 1 2 3; do
   node scripts/with-fake.mjs -- wasm-pack test --headless --chrome --firefox \
     --chromedriver "$1" --geckodriver "$2" 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
