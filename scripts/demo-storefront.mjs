@@ -244,7 +244,7 @@ function conformanceDir() {
  * - `workerVars`: extra `--var NAME:value` pairs for the Worker.
  * - `onOutput(chunk)`: receives wrangler's output (default: kept, shown on failure).
  * - `signal`: an AbortSignal that cancels a start in progress (everything started is stopped).
- * Resolves to `{ url, apiUrl, consoleUrl, consoleKey, fakeUrl, fake, mode, sandbox, config, stop(), stopWorker(), startWorker() }`
+ * Resolves to `{ url, apiUrl, consoleUrl, consoleKey, fakeUrl, fakeToken, fake, mode, sandbox, config, stop(), stopWorker(), startWorker() }`
  * (`consoleKey`: this run's passphrase of the merchant console at `consoleUrl`).
  */
 export async function startDemo(options = {}) {
@@ -404,6 +404,7 @@ export async function startDemo(options = {}) {
       consoleUrl: `${apiUrl}/console`,
       consoleKey,
       fakeUrl: fake?.url ?? null,
+      fakeToken,
       fake,
       mode,
       sandbox: useFake,

@@ -29,7 +29,7 @@ use crate::json::write::{list, Object};
 use crate::json::Json as Value;
 use crate::validate::{check_nexus_addresses, check_region, ExemptionType};
 
-mod token;
+pub(crate) mod token;
 pub(crate) use token::base64url;
 use token::split;
 

@@ -4,7 +4,7 @@
 
 use edgetax::console::route::CSP;
 use edgetax::console::session::{self, COOKIE};
-use edgetax::console::{front, sign_in, Console, ConsoleHead, SignedIn, Step};
+use edgetax::console::{calls, front, sign_in, Call, Console, ConsoleHead, Live, SignedIn, Step};
 use edgetax::proxy::log::LogEntry;
 use edgetax::proxy::Head;
 use edgetax::proxy::Reply;
@@ -173,8 +173,11 @@ fn status_answers_for_a_signed_in_session() {
     let mut h = head("GET", "/console/api/status");
     h.cookie = Some(&cookie);
     let mut log = LogEntry::new("GET");
-    let reply = done(front(&console(), &h, NOW, &mut log));
-    assert_eq!(reply.status, 200);
+    let step = front(&console(), &h, NOW, &mut log);
+    assert_eq!(step, Step::Call(Call::Status));
+    let env = vec![("TAXJAR_API_TOKEN", "tj-token-abcdef".to_owned())];
+    let live = Live::build(&env, Default::default(), None, None);
+    let reply = calls::status(&env, &live);
     assert_eq!(
         reply.body.as_deref(),
         Some(

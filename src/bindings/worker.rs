@@ -15,6 +15,7 @@ mod io;
 mod rates;
 mod sync;
 mod types;
+mod vault;
 
 use flight::{coalesced, Flight};
 use io::{binding_allows, cache_get, cache_put, read_body, to_response};
@@ -31,18 +32,17 @@ use web_sys::{Request, Response};
 use super::clock::{now_ms, now_seconds, today};
 use super::http::Js;
 use super::log::{self as logging, Sink};
-use crate::console::{self as admin, Console, ConsoleHead, Step};
+use crate::console::live::Env;
+use crate::console::{self as admin, Console, ConsoleHead, Live, Step};
 use crate::http::{drive, Driven};
 use crate::offline::OfflineOptions;
-use crate::proxy::config;
-use crate::proxy::config::{Config, ConfigError, VARS};
+use crate::proxy::config::{Config, VARS};
 use crate::proxy::flow::{self, Admitted, Front, Head, Prepared};
 use crate::proxy::log::{CacheStatus, LogEntry};
 use crate::proxy::ratelimit::TokenBuckets;
 use crate::proxy::route::Kind;
 use crate::proxy::upstream::{Outcome, Proxied, UpstreamRequest};
 use crate::proxy::{Matched, Reply};
-use crate::redact::Redactor;
 
 #[wasm_bindgen]
 extern "C" {
@@ -72,21 +72,46 @@ type Upstreamed = Driven<Outcome>;
 
 /// Per-isolate state.
 struct State {
-    config: Result<Config, ConfigError>,
+    /// The env's vars, read once.
+    env: Env,
+    /// The settings in use: the env, with what the console saved over it
+    /// (read again from KV at most every 30 s; see `console::live`).
+    live: RefCell<Rc<Live>>,
     /// The merchant console (off without its keys).
     console: Console,
-    /// Built from the raw secrets, so it works even when the settings
-    /// are broken.
-    redactor: Redactor,
     buckets: RefCell<TokenBuckets>,
     inflight: RefCell<HashMap<String, Rc<Flight>>>,
 }
 
 impl State {
+    /// The settings in use now.
+    fn live(&self) -> Rc<Live> {
+        self.live.borrow().clone()
+    }
+
     /// Every line of the Worker's log goes through the one log guard:
-    /// redacted. Gives back what was written.
+    /// redacted (of the env's secrets and the pasted token). Gives back
+    /// what was written.
     fn log<'a>(&self, line: &'a str) -> std::borrow::Cow<'a, str> {
-        logging::write(Sink::Console, &self.redactor, line)
+        logging::write(Sink::Console, &self.live().redactor, line)
+    }
+
+    /// Uses `live` from now on: logs its configuration problem (when it
+    /// is a new one), and
+    /// starts the per-isolate rate limit afresh when the rate changed.
+    fn replace(&self, live: Live) {
+        let rate = |l: &Live| l.config.as_ref().map_or(0, |c| c.rate_limit);
+        if rate(&live) != rate(&self.live()) {
+            *self.buckets.borrow_mut() = TokenBuckets::new(rate(&live));
+        }
+        let before = self.live().config.as_ref().err().cloned();
+        *self.live.borrow_mut() = Rc::new(live);
+        if let Err(problem) = &self.live().config {
+            // Once per problem; every request then gets a 503 naming the var.
+            if before.as_ref() != Some(problem) {
+                self.log(&problem.log_line());
+            }
+        }
     }
 }
 
@@ -111,17 +136,20 @@ impl WorkerProxy {
                 None
             }
         };
-        let config = Config::from_vars(var);
-        let rate = config.as_ref().map_or(0, |c| c.rate_limit);
+        let env: Env = VARS
+            .iter()
+            .filter_map(|name| var(name).map(|value| (*name, value)))
+            .collect();
+        let live = Live::build(&env, Default::default(), None, None);
+        let rate = live.config.as_ref().map_or(0, |c| c.rate_limit);
         let state = State {
-            config,
             console: Console::from_vars(var),
-            redactor: config::redactor(var),
+            env,
+            live: RefCell::new(Rc::new(live)),
             buckets: RefCell::new(TokenBuckets::new(rate)),
             inflight: RefCell::new(HashMap::new()),
         };
-        if let Err(problem) = &state.config {
-            // Once per isolate; every request then gets a 503 naming the var.
+        if let Err(problem) = &state.live().config {
             state.log(&problem.log_line());
         }
         if let Some(problem) = &state.console.problem {
@@ -136,7 +164,12 @@ impl WorkerProxy {
     /// its value), or `undefined` when the settings are valid.
     #[wasm_bindgen(getter, js_name = configError)]
     pub fn config_error(&self) -> Option<String> {
-        self.state.config.as_ref().err().map(ToString::to_string)
+        self.state
+            .live()
+            .config
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
     }
 
     /// The names of the vars read from `env`.
@@ -171,7 +204,8 @@ impl WorkerProxy {
     ) -> Promise {
         let state = self.state.clone();
         future_to_promise(async move {
-            let delay = match &state.config {
+            let live = console::refreshed(&state, &runtime).await;
+            let delay = match &live.config {
                 Ok(config) => sync::process(&state, config, &body, attempts, &runtime).await,
                 Err(_) => Some(crate::proxy::sync::retry_delay_seconds(attempts)),
             };
@@ -215,6 +249,7 @@ async fn serve(
         client_ip: client_ip.as_deref(),
     };
     let mut log = LogEntry::new(&method);
+    let live = console::refreshed(&state, &runtime).await;
     // The console first: its paths never reach the proxy's checks (no
     // CORS, no proxy keys), and the proxy never reads the cookie.
     let (cookie, csrf) = (get("cookie"), get("x-csrf-token"));
@@ -236,12 +271,13 @@ async fn serve(
             )
             .await,
         ),
+        Step::Call(call) => Some(console::call(&state, call, &request, &runtime).await),
     };
     if let Some(reply) = console_reply {
         return finish(&state, &mut log, reply);
     }
-    let config = state.config.as_ref();
-    let reply = match (flow::front(config, &head, &mut log), &state.config) {
+    let config = live.config.as_ref();
+    let reply = match (flow::front(config, &head, &mut log), &live.config) {
         (Front::Admitted(admitted), Ok(config)) => {
             admit(&state, config, &admitted, &request, &runtime, &mut log).await
         }
@@ -256,7 +292,7 @@ fn finish(state: &State, log: &mut LogEntry, reply: Reply) -> Result<Response, J
     log.status = reply.status;
     state.log(&log.line());
     // Every answer, whatever built it, leaves through this one redaction.
-    to_response(&reply.redacted(&state.redactor))
+    to_response(&reply.redacted(&state.live().redactor))
 }
 
 /// Steps 2 to 6 of [`crate::proxy::flow`] for an admitted request.
@@ -342,7 +378,7 @@ async fn admit(
         (&finished.store, &cache, &prepared.cache_url, status)
     {
         // Redacted again: what is stored is served later without a check.
-        let body = state.redactor.text(body);
+        let body = state.live().redactor.owned(body);
         if let Some(put) = cache_put(cache, url, *ttl, *code, &body) {
             // The write can take longer than TaxJar did: identical requests
             // meanwhile share this answer instead of asking again.
@@ -372,11 +408,12 @@ async fn exchange(
     matched: &Matched,
     call: &UpstreamRequest,
 ) -> Upstreamed {
+    let live = state.live();
     let mut proxied = Proxied {
         config,
         matched,
         request: call,
-        redactor: &state.redactor,
+        redactor: &live.redactor,
     };
     drive(&mut proxied, &Js).await
 }

@@ -11,18 +11,27 @@
 //! | session | [`session`] | passphrase check, signed cookie, CSRF token, `Set-Cookie` |
 //! | limit | [`limit`] | failed sign-ins per address in 10 minutes → 429 |
 //! | status | [`status`] | whether a TaxJar API token is set, and which TaxJar |
+//! | settings | [`settings`] | what the merchant may change, checked, and where each value comes from |
+//! | vault | [`vault`] | the pasted API token: checked, sealed (AES-GCM) and shown as its last 4 |
+//! | live | [`live`] | the env, the saved settings and the token merged, and when to read KV again |
+//! | calls | [`calls`] | the answers of the calls the Worker completes with KV or TaxJar |
 //! | page | [`page`] | the page, its script and its style |
 //!
 //! The console shares nothing with the proxy's callers: no CORS on its
 //! routes, proxy keys mean nothing there, and the proxy never reads cookies.
 
+pub mod calls;
 pub mod limit;
+pub mod live;
 pub mod page;
 pub mod route;
 pub mod session;
+pub mod settings;
 pub mod status;
+pub mod vault;
 
-pub use route::{front, sign_in, ConsoleHead, SignedIn, Step};
+pub use live::Live;
+pub use route::{front, sign_in, Call, ConsoleHead, SignedIn, Step};
 pub use status::Status;
 
 /// The shortest `CONSOLE_KEY` accepted.
@@ -44,16 +53,13 @@ pub struct Keys {
 pub struct Console {
     /// The secrets; `None` turns the console off.
     pub keys: Option<Keys>,
-    /// What `/console/api/status` answers.
-    pub status: Status,
     /// Why the console is off although a key is set (for the log; it
     /// names the var, never its value).
     pub problem: Option<String>,
 }
 
 impl Console {
-    /// Reads `CONSOLE_KEY`, `CONSOLE_SECRET`, `TAXJAR_API_TOKEN` and
-    /// `TAXJAR_API_URL`. A key shorter than `MIN_KEY_CHARS` or a secret
+    /// Reads `CONSOLE_KEY` and `CONSOLE_SECRET`. A key shorter than `MIN_KEY_CHARS` or a secret
     /// shorter than [`MIN_SECRET_CHARS`] leaves the console off.
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Console {
         let read = |name: &str| {
@@ -61,10 +67,6 @@ impl Console {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
         };
-        let status = Status::from_vars(
-            read("TAXJAR_API_TOKEN").as_deref(),
-            read("TAXJAR_API_URL").as_deref(),
-        );
         let (key, secret) = (read("CONSOLE_KEY"), read("CONSOLE_SECRET"));
         let short = |value: &Option<String>, min: usize| {
             value.as_ref().is_some_and(|v| v.chars().count() < min)
@@ -82,10 +84,6 @@ impl Console {
             (Some(key), Some(secret), None) => Some(Keys { key, secret }),
             _ => None,
         };
-        Console {
-            keys,
-            status,
-            problem,
-        }
+        Console { keys, problem }
     }
 }

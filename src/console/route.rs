@@ -21,13 +21,16 @@ pub const CSP: &str =
 pub(crate) const SIGN_IN_BODY_LIMIT: usize = 4096;
 
 /// The console's routes: path, the methods it takes.
-pub(crate) const ROUTES: [(&str, &str); 6] = [
+pub(crate) const ROUTES: [(&str, &str); 9] = [
     ("/console", "GET"),
     ("/console/", "GET"),
     ("/console/console.css", "GET"),
     ("/console/console.js", "GET"),
     ("/console/api/session", "GET, POST, DELETE"),
     ("/console/api/status", "GET"),
+    ("/console/api/settings", "GET, PUT"),
+    ("/console/api/token", "PUT, DELETE"),
+    ("/console/api/test", "POST"),
 ];
 
 /// A console request's head, as the Worker read it: the proxy's [`Head`]
@@ -54,6 +57,26 @@ pub enum Step {
     /// A sign-in: the Worker reads the body (up to `SIGN_IN_BODY_LIMIT`)
     /// and the stored failures of the caller, then asks [`sign_in`].
     SignIn,
+    /// A signed-in call (its CSRF token checked) that needs the Worker's
+    /// settings, KV or TaxJar: the Worker does it.
+    Call(Call),
+}
+
+/// The console's calls that the Worker completes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// `GET /console/api/status`: [`super::Status`] with the pasted token.
+    Status,
+    /// `GET /console/api/settings`: [`super::settings::view`].
+    ReadSettings,
+    /// `PUT /console/api/settings`: [`super::settings::update`], saved.
+    SaveSettings,
+    /// `PUT /console/api/token`: checked against TaxJar, then sealed and saved.
+    SaveToken,
+    /// `DELETE /console/api/token`: the pasted token forgotten.
+    ForgetToken,
+    /// `POST /console/api/test`: TaxJar called with the token in use.
+    TestConnection,
 }
 
 /// What a sign-in answered, and what to keep of the caller's failures.
@@ -112,6 +135,14 @@ fn session_body(keys: &super::Keys, session: &Session) -> Reply {
     Reply::json(200, body)
 }
 
+/// Whether the request's body is declared JSON.
+fn is_json(head: &ConsoleHead) -> bool {
+    head.head
+        .content_type
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Decides a request: not the console's ([`Step::Pass`]), an answer, or a
 /// sign-in to finish with [`sign_in`]. Without both keys, every console
 /// path is 404, as any unknown path. Fills `log.path` and `log.caller`.
@@ -138,12 +169,7 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
         return done(page::asset(path));
     }
     if pattern == "/console/api/session" && head.head.method == "POST" {
-        let json = head
-            .head
-            .content_type
-            .and_then(|t| t.split(';').next())
-            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
-        if !json {
+        if !is_json(head) {
             return done(Reply::error(415, "Content-Type must be application/json"));
         }
         return Step::SignIn;
@@ -154,15 +180,25 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
     if head.head.method != "GET" && !session::csrf_ok(head.csrf, &session.id, &keys.secret) {
         return done(Reply::error(403, "missing or wrong x-csrf-token"));
     }
-    let reply = match (pattern, head.head.method) {
-        ("/console/api/status", _) => Reply::json(200, console.status.json()),
-        (_, "DELETE") => Reply::json(200, r#"{"signed_in":false}"#).with_header(
-            "Set-Cookie",
-            session::clear_cookie(!session::local_host(host)),
-        ),
-        _ => session_body(keys, &session),
+    let call = match (pattern, head.head.method) {
+        ("/console/api/status", _) => Call::Status,
+        ("/console/api/settings", "GET") => Call::ReadSettings,
+        ("/console/api/settings", _) => Call::SaveSettings,
+        ("/console/api/token", "PUT") => Call::SaveToken,
+        ("/console/api/token", _) => Call::ForgetToken,
+        ("/console/api/test", _) => Call::TestConnection,
+        ("/console/api/session", "DELETE") => {
+            let cookie = session::clear_cookie(!session::local_host(host));
+            return done(
+                Reply::json(200, r#"{"signed_in":false}"#).with_header("Set-Cookie", cookie),
+            );
+        }
+        _ => return done(session_body(keys, &session)),
     };
-    done(reply)
+    if head.head.method == "PUT" && !is_json(head) {
+        return done(Reply::error(415, "Content-Type must be application/json"));
+    }
+    Step::Call(call)
 }
 
 /// Finishes a sign-in: refused with 429 (and `Retry-After`) after too

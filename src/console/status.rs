@@ -2,6 +2,8 @@
 //! settings. Never the token, nor its length: only whether one is set and
 //! where it comes from, and which TaxJar the Worker talks to.
 
+use crate::json::write::Object;
+
 /// TaxJar's live API.
 pub(crate) const LIVE_URL: &str = "https://api.taxjar.com";
 /// TaxJar's sandbox API.
@@ -23,8 +25,13 @@ pub struct Status {
 pub struct TokenStatus {
     /// Whether a token is set.
     pub configured: bool,
-    /// `secret` (the `TAXJAR_API_TOKEN` secret) or `none`.
+    /// `secret` (the `TAXJAR_API_TOKEN` secret), `console` (pasted in the
+    /// console) or `none`.
     pub source: &'static str,
+    /// The last 4 characters of a pasted token (never of the secret).
+    pub last4: Option<String>,
+    /// Whether a pasted token is kept but unused, because the secret wins.
+    pub pasted_ignored: bool,
 }
 
 impl Status {
@@ -46,21 +53,58 @@ impl Status {
             api_token: TokenStatus {
                 configured,
                 source: if configured { "secret" } else { "none" },
+                last4: None,
+                pasted_ignored: false,
             },
             environment,
             api_host: host_of(url).to_owned(),
         }
     }
 
-    /// The JSON body of the answer. By hand (the host is escaped as a
-    /// JSON string): a serde serializer of its own was more .wasm.
+    /// The status with the token pasted in the console (its last 4
+    /// characters, when there is one): used unless the secret is set.
+    pub fn with_pasted(&self, last4: Option<String>) -> Status {
+        let mut status = self.clone();
+        let token = &mut status.api_token;
+        match last4 {
+            Some(_) if token.source == "secret" => token.pasted_ignored = true,
+            Some(last4) => {
+                *token = TokenStatus {
+                    configured: true,
+                    source: "console",
+                    last4: Some(last4),
+                    pasted_ignored: false,
+                }
+            }
+            None => {}
+        }
+        status
+    }
+
+    /// The JSON body of the answer, by hand: a serde serializer of its
+    /// own was more .wasm.
     pub fn json(&self) -> String {
-        let host = serde_json::to_string(&self.api_host).unwrap_or_default();
-        let TokenStatus { configured, source } = &self.api_token;
-        format!(
-            r#"{{"api_token":{{"configured":{configured},"source":"{source}"}},"environment":"{}","api_host":{host}}}"#,
-            self.environment
-        )
+        let TokenStatus {
+            configured,
+            source,
+            last4,
+            pasted_ignored,
+        } = &self.api_token;
+        let mut out = String::new();
+        let mut root = Object::new(&mut out);
+        let mut token = Object::new(root.key("api_token"));
+        token.bool("configured", *configured).str("source", source);
+        if let Some(last4) = last4 {
+            token.str("last4", last4);
+        }
+        if *pasted_ignored {
+            token.bool("pasted_ignored", true);
+        }
+        token.end();
+        root.str("environment", self.environment)
+            .str("api_host", &self.api_host)
+            .end();
+        out
     }
 }
 
@@ -93,5 +137,15 @@ mod tests {
             r#"{"api_token":{"configured":false,"source":"none"},"environment":"custom","api_host":"127.0.0.1:9999"}"#
         );
         assert_eq!(Status::from_vars(None, Some("")).environment, "live");
+        let pasted = sandbox.with_pasted(Some("e214".into()));
+        assert_eq!(
+            pasted.json(),
+            r#"{"api_token":{"configured":true,"source":"console","last4":"e214"},"environment":"sandbox","api_host":"api.sandbox.taxjar.com"}"#
+        );
+        let ignored = live.with_pasted(Some("e214".into()));
+        assert_eq!(
+            ignored.json(),
+            r#"{"api_token":{"configured":true,"source":"secret","pasted_ignored":true},"environment":"live","api_host":"api.taxjar.com"}"#
+        );
     }
 }

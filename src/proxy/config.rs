@@ -269,9 +269,10 @@ pub(crate) const SECRET_VARS: [&str; 5] = [
 ];
 
 /// The redactor of every secret in the env, read raw (each proxy key on
-/// its own), so it works even when the settings are invalid.
-pub(crate) fn redactor(var: impl Fn(&str) -> Option<String>) -> Redactor {
-    let mut secrets = Vec::new();
+/// its own), so it works even when the settings are invalid, and of
+/// `extra` (the API token pasted in the console).
+pub(crate) fn redactor(var: impl Fn(&str) -> Option<String>, extra: Option<&str>) -> Redactor {
+    let mut secrets: Vec<String> = extra.map(str::to_owned).into_iter().collect();
     for name in SECRET_VARS {
         let value = var(name).unwrap_or_default();
         if name == "PROXY_KEYS" {

@@ -5,32 +5,10 @@
 // CONSOLE_SECRET are in SECRETS (test/helpers.js).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, FAKE, KEY, ORIGIN, freshCart, withEnv } from "./helpers.js";
+import { call, consoleSession as session, cookieOf, FAKE, freshIp, KEY, ORIGIN, freshCart, signIn, withEnv } from "./helpers.js";
 
 const PASS = env.CONSOLE_KEY;
 const CSP = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-let ip = 0;
-/** A client address no other test used (the limit is per address). */
-const freshIp = () => `198.51.100.${++ip}`;
-
-function signIn(passphrase, options = {}) {
-  const { address = freshIp(), ...rest } = options;
-  return call("/console/api/session", {
-    as: "none",
-    body: { passphrase },
-    headers: { "CF-Connecting-IP": address },
-    ...rest,
-  });
-}
-
-/** `name=value` of a Set-Cookie header, for the next request's Cookie. */
-const cookieOf = (res) => res.response.headers.get("set-cookie").split(";")[0];
-
-async function session(options) {
-  const res = await signIn(PASS, options);
-  expect(res.status).toBe(200);
-  return { cookie: cookieOf(res), csrf: res.json.csrf_token };
-}
 
 describe("console: keys and sign-in", () => {
   it("answers 404 on every console route without both keys", async () => {

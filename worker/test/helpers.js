@@ -154,3 +154,28 @@ export async function fakeRequests() {
 export function withEnv(changes) {
   return { ...env, ...changes };
 }
+
+let consoleIp = 0;
+/** A client address no other console sign-in used (the limit is per address). */
+export const freshIp = () => `198.51.${Math.floor(consoleIp / 250)}.${(consoleIp++ % 250) + 1}`;
+
+/** A console sign-in with `passphrase`, from a fresh address unless given. */
+export function signIn(passphrase, options = {}) {
+  const { address = freshIp(), ...rest } = options;
+  return call("/console/api/session", {
+    as: "none",
+    body: { passphrase },
+    headers: { "CF-Connecting-IP": address },
+    ...rest,
+  });
+}
+
+/** `name=value` of a Set-Cookie header, for the next request's Cookie. */
+export const cookieOf = (res) => res.response.headers.get("set-cookie").split(";")[0];
+
+/** A signed-in console session: its cookie and CSRF token. */
+export async function consoleSession(options) {
+  const res = await signIn(env.CONSOLE_KEY, options);
+  if (res.status !== 200) throw new Error(`console sign-in answered ${res.status}`);
+  return { cookie: cookieOf(res), csrf: res.json.csrf_token };
+}

@@ -1,6 +1,9 @@
 //! The console's I/O: the sign-in body, the `CONSOLE` KV namespace (failed
-//! attempts per address) and the random session id. Every decision is
-//! [`crate::console`]'s.
+//! attempts per address, the saved settings and the sealed API token),
+//! the random session id, and the calls to TaxJar of the token check and
+//! the connection test. Every decision is [`crate::console`]'s.
+
+use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -8,13 +11,13 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::Request;
 
 use crate::bindings::clock::now_seconds;
-use crate::console::limit;
-use crate::console::route::{self, ConsoleHead, SIGN_IN_BODY_LIMIT};
-use crate::console::Console;
+use crate::console::route::{self, Call, ConsoleHead, SIGN_IN_BODY_LIMIT};
+use crate::console::settings::{Stored, BODY_LIMIT, STORE_KEY};
+use crate::console::{calls, limit, Console, Live};
 use crate::proxy::Reply;
 
 use super::io::read_body;
-use super::WorkerRuntime;
+use super::{exchange, vault, State, WorkerRuntime};
 
 #[wasm_bindgen(inline_js = "
 export function sessionId() {
@@ -100,4 +103,130 @@ pub(super) async fn sign_in(
 async fn read(kv: &ConsoleStore, key: &str) -> Option<Option<String>> {
     let value = JsFuture::from(kv.get(key).ok()?).await.ok()?;
     Some(value.as_string())
+}
+
+/// The settings in use, read again from KV when they are
+/// `RELOAD_SECONDS` old. With the console off (no keys) or no `CONSOLE`
+/// binding, the env alone decides; when KV cannot be read, the settings
+/// read last stay in use.
+pub(super) async fn refreshed(state: &State, runtime: &WorkerRuntime) -> Rc<Live> {
+    let live = state.live();
+    let now = now_seconds();
+    if state.console.keys.is_none() || !live.due(now) {
+        return live;
+    }
+    let Some(kv) = runtime.console_store() else {
+        return live;
+    };
+    let Some(text) = read(&kv, STORE_KEY).await else {
+        return live;
+    };
+    adopt(state, Stored::parse(text.as_deref()), now).await;
+    state.live()
+}
+
+/// Uses `stored` from now on, with its token unsealed.
+async fn adopt(state: &State, stored: Stored, now: u64) {
+    let Some(keys) = &state.console.keys else {
+        return;
+    };
+    let pasted = match &stored.sealed_token {
+        Some(text) => {
+            let opened = vault::opened(&keys.secret, text).await;
+            if opened.is_none() {
+                state.log(r#"{"level":"error","event":"console_token_unreadable","detail":"the API token pasted in the console does not open with this CONSOLE_SECRET; paste it again"}"#);
+            }
+            opened
+        }
+        None => None,
+    };
+    state.replace(Live::build(&state.env, stored, pasted, Some(now)));
+}
+
+/// A signed-in call: does its I/O and answers what `console::calls` says.
+pub(super) async fn call(
+    state: &State,
+    call: Call,
+    request: &Request,
+    runtime: &WorkerRuntime,
+) -> Reply {
+    route::secure(answer(state, call, request, runtime).await, true)
+}
+
+async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRuntime) -> Reply {
+    let live = state.live();
+    match call {
+        Call::Status => return calls::status(&state.env, &live),
+        Call::ReadSettings => return calls::read_settings(&state.env, &live.stored),
+        Call::TestConnection => {
+            let (matched, upstream) = match calls::test_request(&live) {
+                Ok(request) => request,
+                Err(reply) => return reply,
+            };
+            let Ok(config) = &live.config else {
+                return Reply::error(503, "configuration error");
+            };
+            let sent = exchange(state, config, &matched, &upstream).await;
+            return calls::tested(&sent.done, sent.ms);
+        }
+        Call::SaveSettings | Call::SaveToken | Call::ForgetToken => {}
+    }
+    let Some(kv) = runtime.console_store() else {
+        return route::store_missing();
+    };
+    // What KV holds now, not this isolate's copy (up to 30 s old): a
+    // change made elsewhere meanwhile is kept.
+    let Some(current) = read(&kv, STORE_KEY).await else {
+        return route::store_missing();
+    };
+    let current = Stored::parse(current.as_deref());
+    let body = match call {
+        Call::ForgetToken => None,
+        _ => read_body(request, BODY_LIMIT)
+            .await
+            .filter(|bytes| bytes.len() <= BODY_LIMIT),
+    };
+    let (next, reply) = match call {
+        Call::SaveSettings => match calls::save_settings(&state.env, &current, body.as_deref()) {
+            Ok(next) => {
+                let reply = calls::read_settings(&state.env, &next);
+                (next, reply)
+            }
+            Err(reply) => return reply,
+        },
+        Call::SaveToken => {
+            let (token, matched, upstream) = match calls::token_check(&live, body.as_deref()) {
+                Ok(checked) => checked,
+                Err(reply) => return reply,
+            };
+            let Ok(config) = &live.config else {
+                return Reply::error(503, "configuration error");
+            };
+            let sent = exchange(state, config, &matched, &upstream).await;
+            let reply = match calls::token_checked(&token, &sent.done) {
+                Ok(reply) => reply,
+                Err(reply) => return reply,
+            };
+            let secret = &state.console.keys.as_ref().expect("signed in").secret;
+            let Some(sealed) = vault::sealed(secret, &token).await else {
+                return Reply::error(503, "the API token could not be encrypted");
+            };
+            let mut next = current;
+            next.sealed_token = Some(sealed);
+            (next, reply)
+        }
+        _ => {
+            let mut next = current;
+            next.sealed_token = None;
+            (next, Reply::json(200, r#"{"saved":false}"#))
+        }
+    };
+    let Ok(written) = kv.put(STORE_KEY, &next.to_json(), &JsValue::UNDEFINED) else {
+        return route::store_missing();
+    };
+    if JsFuture::from(written).await.is_err() {
+        return route::store_missing();
+    }
+    adopt(state, next, now_seconds()).await;
+    reply
 }

@@ -44,7 +44,8 @@ pub(super) async fn refresh(state: &State, runtime: &WorkerRuntime) -> String {
 }
 
 async fn run(state: &State, runtime: &WorkerRuntime) -> Report {
-    let config = match &state.config {
+    let live = super::console::refreshed(state, runtime).await;
+    let config = match &live.config {
         Ok(config) => config,
         Err(problem) => {
             let mut report = Report::new("skipped");

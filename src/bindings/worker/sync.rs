@@ -123,10 +123,11 @@ pub(super) async fn process(
         }
         Err(error) => return dropped(state, &error),
     };
+    let live = state.live();
     let mut delivery = Delivery {
         config,
         token,
-        redactor: &state.redactor,
+        redactor: &live.redactor,
         attempt,
         log: |line: &str| {
             state.log(line);

@@ -1,0 +1,136 @@
+// The merchant console's onboarding and settings (issue #19) in Chromium,
+// against wrangler dev and the TaxJar fake, with no TAXJAR_API_TOKEN
+// secret: a wrong token refused, the fake's token pasted, verified and
+// used for a cart; the connection test; calculations and reporting
+// switched off and on with the keyboard, each taking effect from the next
+// request; a bad value refused at its field. axe in each state.
+// UPDATE_SCREENSHOTS=1 also rewrites docs/screenshots/console-*.png.
+
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { demoStack, focusedId, openConsolePage, seriousViolations, signInWithKeyboard } from "./browser.mjs";
+
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? fileURLToPath(new URL("../../docs/screenshots/", import.meta.url)) : null;
+const PROXY_KEY = "pk_console_e2e_0123456789";
+const stack = demoStack({ mode: "fake", workerVars: { TAXJAR_API_TOKEN: "", PROXY_KEYS: PROXY_KEY } });
+
+/** A server's POST to the Worker, as the npm taxjar client would send it. */
+async function post(path, body) {
+  const res = await fetch(`${stack.demo.apiUrl}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${PROXY_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, source: res.headers.get("x-edgetax-source"), json: await res.json() };
+}
+
+const cart = (zip = "90002") => ({
+  to_country: "US", to_zip: zip, to_state: "CA", shipping: 0,
+  line_items: [{ id: "1", quantity: 1, unit_price: "25.00" }],
+});
+
+async function shot(page, name) {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+}
+
+test("onboarding: a pasted token is verified by TaxJar, kept sealed, and used with no secret", async () => {
+  // 422 is the wrong token's answer, expected here.
+  const { context, page, problems } = await openConsolePage(stack, (status, path) => status === 422 && path === "/console/api/token");
+  await signInWithKeyboard(page, stack.demo.consoleKey);
+  assert.equal(await page.locator("#token").textContent(), "not configured");
+  assert.deepEqual(await seriousViolations(page), [], "signed in, no token");
+  // Without a token, a server's cart is refused (backup estimates are for browsers).
+  assert.equal((await post("/v2/taxes", cart())).status, 503);
+
+  await page.locator("#api-token").focus();
+  await page.keyboard.type("not-the-fake-token-1234");
+  await page.keyboard.press("Enter");
+  await page.locator("#message.error").waitFor();
+  assert.equal(await page.locator("#message").textContent(), "Not saved: TaxJar refused this API token (401 Unauthorized).");
+  assert.equal(await focusedId(page), "api-token");
+
+  const token = stack.demo.fakeToken;
+  await page.locator("#api-token").fill("");
+  await page.keyboard.type(token);
+  await page.keyboard.press("Enter");
+  await page.locator("#message:not(.error)").filter({ hasText: "API token saved" }).waitFor();
+  assert.equal(await page.locator("#message").textContent(), `API token saved, ending in ${token.slice(-4)}.`);
+  assert.equal(await page.locator("#token").textContent(), `pasted here, ending in ${token.slice(-4)}`);
+  assert.equal(await page.locator("#api-token").inputValue(), "");
+  assert.equal(await focusedId(page), "status-title");
+  // The page never holds the token.
+  assert.equal((await page.content()).includes(token), false);
+
+  // Test connection.
+  await page.locator("#test").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#test-result.ok").waitFor();
+  assert.match(await page.locator("#test-result").textContent(), /^Connected: TaxJar accepted the API token \(200, \d+ ms\)\.$/);
+  assert.deepEqual(await seriousViolations(page), [], "token pasted, connection tested");
+  await shot(page, "console-connection.png");
+
+  // A cart is now calculated by TaxJar (the fake), with the pasted token.
+  const before = stack.demo.fake.requests.filter((r) => r.path === "/v2/taxes").length;
+  const taxed = await post("/v2/taxes", cart("90003"));
+  assert.equal(taxed.status, 200);
+  assert.equal(taxed.source, null);
+  assert.equal(taxed.json.tax.has_nexus, true);
+  const sent = stack.demo.fake.requests.filter((r) => r.path === "/v2/taxes");
+  assert.equal(sent.length, before + 1);
+  assert.equal(sent.at(-1).headers.authorization, `Bearer ${token}`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("settings: calculations and reporting switched off and on with the keyboard; a bad value refused at its field", async () => {
+  const { context, page, problems } = await openConsolePage(stack, (status, path) => status === 400 && path === "/console/api/settings");
+  await signInWithKeyboard(page, stack.demo.consoleKey);
+  const source = (name) => page.locator(`#set-${name}-source strong`).textContent();
+  assert.equal(await source("calculations_enabled"), "a wrangler.toml var");
+  assert.equal(await source("allowed_origins"), "a wrangler.toml var");
+
+  // Calculations off: Space on the switch, Enter on Save.
+  await page.locator("#set-calculations_enabled").focus();
+  await page.keyboard.press("Space");
+  await page.locator("#set-reporting_enabled").focus();
+  await page.keyboard.press("Space");
+  await page.locator("#settings-form button[type=submit]").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#message").filter({ hasText: "Saved:" }).waitFor();
+  assert.equal(await page.locator("#message").textContent(), "Saved: Tax calculations, Reporting (Transaction Sync).");
+  assert.equal(await source("calculations_enabled"), "this console");
+  assert.equal(await page.locator("#set-calculations_enabled").isChecked(), false);
+  assert.deepEqual(await seriousViolations(page), [], "settings saved");
+  await shot(page, "console-settings.png");
+
+  const off = await post("/v2/taxes", cart("90004"));
+  assert.deepEqual([off.status, off.json.detail], [503, "calculations disabled"]);
+  const sync = await post("/sync/orders", { orders: [] });
+  assert.deepEqual([sync.status, sync.json.detail], [503, "reporting disabled"]);
+
+  // Reset calculations: the default applies again at once.
+  await page.locator("#fields button.reset").first().focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#message").filter({ hasText: "Saved: Tax calculations." }).waitFor();
+  assert.equal(await source("calculations_enabled"), "a wrangler.toml var");
+  assert.equal((await post("/v2/taxes", cart("90005"))).status, 200);
+
+  // A bad value: its field says why, and has the focus.
+  await page.locator("#set-cache_ttl_seconds").fill("");
+  await page.locator("#set-cache_ttl_seconds").press("Enter");
+  await page.locator("#set-cache_ttl_seconds-error").filter({ hasText: "must be" }).waitFor();
+  assert.equal(await page.locator("#set-cache_ttl_seconds-error").textContent(), "cache_ttl_seconds must be a whole number");
+  assert.equal(await focusedId(page), "set-cache_ttl_seconds");
+  assert.equal(await page.locator("#set-cache_ttl_seconds").getAttribute("aria-invalid"), "true");
+  assert.deepEqual(await seriousViolations(page), [], "a refused value");
+
+  // Reporting back on, for any test after this one.
+  await page.locator("#set-cache_ttl_seconds").fill("900");
+  await page.locator("#set-reporting_enabled").check();
+  await page.locator("#settings-form button[type=submit]").click();
+  await page.locator("#message").filter({ hasText: "Saved: Reporting" }).waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
