@@ -41,10 +41,11 @@ const BROWSER_GOAL = 80 * 1024;
 // Issue #19's console (sign-in and status, its page, script and style
 // compiled in) adds 9,089 B on top (305,874 -> 314,963); its settings,
 // pasted API token (AES-GCM by WebCrypto) and connection test 13,479 more
-// (315,411 -> 328,890, side by side with 9f418c5). The ceiling is 307,522
-// plus the console's measured bytes, so nothing else may grow. See
+// (315,411 -> 328,890, side by side with 9f418c5); nexus sync and
+// addresses 6,740 more (-> 335,630). The ceiling is 307,522 plus the
+// console's measured bytes, so nothing else may grow. See
 // docs/BENCHMARKS.md.
-const SERVER_CEILING = 307_522 + 9_089 + 13_479;
+const SERVER_CEILING = 307_522 + 9_089 + 13_479 + 6_740;
 
 const gzip9 = (bytes) => execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 28 }).length;
 const brotli = (bytes) =>

@@ -319,7 +319,7 @@ fn tax_bodies_are_validated_and_rebuilt() {
         r#""line_items":[{"id":"1","quantity":1,"unit_price":15,"discount":0}],"plugin":"edgetax"}"#
     );
     assert_eq!(up.body.as_deref(), Some(sent));
-    let key = body::taxes(CART.as_bytes(), None, &Gate::server())
+    let key = body::taxes(CART.as_bytes(), None, &[], &Gate::server())
         .unwrap()
         .key;
     let valid = ValidCart::new(&Cart::from_json(CART).unwrap()).unwrap();
@@ -385,7 +385,7 @@ fn documented_requests_go_out_as_documented() {
         let text = std::fs::read_to_string(format!("{dir}/{name}.json")).unwrap();
         let scenario: Value = serde_json::from_str(&text).unwrap();
         let request = scenario["request"].to_string();
-        let built = body::taxes(request.as_bytes(), Some("edgetax"), &Gate::server()).unwrap();
+        let built = body::taxes(request.as_bytes(), Some("edgetax"), &[], &Gate::server()).unwrap();
         let sent: Value = serde_json::from_str(&built.json).unwrap();
         let mut expected = scenario["request"].clone();
         expected["plugin"] = json!("edgetax");

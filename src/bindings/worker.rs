@@ -1,6 +1,7 @@
 //! The Cloudflare Worker's JS face: `new WorkerProxy(env)` once per
 //! isolate, then `await proxy.handle(request, runtime)` per request, and
-//! `await proxy.refreshRates(runtime)` from the scheduled handler, and
+//! `await proxy.refreshRates(runtime)` and `await proxy.syncNexus(runtime)`
+//! from the scheduled handler, and
 //! `await proxy.syncMessage(body, attempts, runtime)` per queue message.
 //!
 //! Only I/O lives here (and in `worker/io.rs`, `worker/flight.rs`,
@@ -210,6 +211,19 @@ impl WorkerProxy {
                 Err(_) => Some(crate::proxy::sync::retry_delay_seconds(attempts)),
             };
             Ok(delay.map_or(JsValue::UNDEFINED, JsValue::from))
+        })
+    }
+
+    /// The scheduled handler's other job: fetches `/v2/nexus/regions`
+    /// and keeps them for the console and `GET /v2/nexus/regions` (with
+    /// the console on, its `CONSOLE` KV bound and a token set). Never
+    /// rejects: resolves to the report line, which is also logged.
+    #[wasm_bindgen(js_name = syncNexus, unchecked_return_type = "Promise<string>")]
+    pub fn sync_nexus(&self, runtime: WorkerRuntime) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let line = console::sync_nexus(&state, &runtime).await;
+            Ok(JsValue::from_str(&line))
         })
     }
 

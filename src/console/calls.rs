@@ -10,8 +10,8 @@ use crate::proxy::{Matched, Reply};
 
 use super::live::{env_var, Env, Live};
 use super::settings::{self, Stored};
-use super::vault;
 use super::Status;
+use super::{nexus, vault};
 
 /// The call that checks a token: TaxJar's product categories, which every
 /// valid token may read and which is not a billed calculation.
@@ -115,4 +115,44 @@ pub fn tested(outcome: &Outcome, ms: f64) -> Reply {
         crate::json::write::string_text(&detail)
     );
     Reply::json(200, body)
+}
+
+/// `GET /console/api/nexus`.
+pub fn read_nexus(live: &Live) -> Reply {
+    match &live.config {
+        Ok(config) => {
+            let synced_at = live.stored.nexus.as_ref().map(|n| n.synced_at);
+            Reply::json(200, nexus::view(config, synced_at))
+        }
+        Err(problem) => Reply::error(503, &format!("configuration error: {problem}")),
+    }
+}
+
+/// `PUT /console/api/nexus/addresses` over what KV holds: what to save,
+/// or the 400 naming the address's field.
+pub fn save_addresses(stored: &Stored, body: Option<&[u8]>) -> Result<Stored, Reply> {
+    let list = nexus::addresses(text(body)?).map_err(|error| Reply::invalid(&error))?;
+    let mut next = stored.clone();
+    next.nexus_addresses = list;
+    Ok(next)
+}
+
+/// `POST /console/api/nexus/sync` (and the cron): the request to TaxJar,
+/// or 409 without a token.
+pub fn nexus_request(live: &Live) -> Result<(Matched, UpstreamRequest), Reply> {
+    let config = live
+        .config
+        .as_ref()
+        .map_err(|problem| Reply::error(503, &format!("configuration error: {problem}")))?;
+    nexus::sync_request(config)
+        .ok_or_else(|| Reply::error(409, "no API token is configured: paste one first"))
+}
+
+/// What KV holds with the synced regions, or the 502 saying why TaxJar's
+/// answer was not kept (the regions kept before stay).
+pub fn nexus_synced(stored: &Stored, outcome: &Outcome, now: u64) -> Result<Stored, Reply> {
+    let synced = nexus::synced(outcome, now).map_err(|detail| Reply::error(502, &detail))?;
+    let mut next = stored.clone();
+    next.nexus = Some(synced);
+    Ok(next)
 }

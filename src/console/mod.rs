@@ -12,6 +12,7 @@
 //! | limit | [`limit`] | failed sign-ins per address in 10 minutes → 429 |
 //! | status | [`status`] | whether a TaxJar API token is set, and which TaxJar |
 //! | settings | [`settings`] | what the merchant may change, checked, and where each value comes from |
+//! | nexus | [`nexus`] | regions synced from TaxJar, and the merchant's nexus addresses |
 //! | vault | [`vault`] | the pasted API token: checked, sealed (AES-GCM) and shown as its last 4 |
 //! | live | [`live`] | the env, the saved settings and the token merged, and when to read KV again |
 //! | calls | [`calls`] | the answers of the calls the Worker completes with KV or TaxJar |
@@ -23,6 +24,7 @@
 pub mod calls;
 pub mod limit;
 pub mod live;
+pub mod nexus;
 pub mod page;
 pub mod route;
 pub mod session;

@@ -21,7 +21,7 @@ pub const CSP: &str =
 pub(crate) const SIGN_IN_BODY_LIMIT: usize = 4096;
 
 /// The console's routes: path, the methods it takes.
-pub(crate) const ROUTES: [(&str, &str); 9] = [
+pub(crate) const ROUTES: [(&str, &str); 12] = [
     ("/console", "GET"),
     ("/console/", "GET"),
     ("/console/console.css", "GET"),
@@ -31,6 +31,9 @@ pub(crate) const ROUTES: [(&str, &str); 9] = [
     ("/console/api/settings", "GET, PUT"),
     ("/console/api/token", "PUT, DELETE"),
     ("/console/api/test", "POST"),
+    ("/console/api/nexus", "GET"),
+    ("/console/api/nexus/sync", "POST"),
+    ("/console/api/nexus/addresses", "PUT"),
 ];
 
 /// A console request's head, as the Worker read it: the proxy's [`Head`]
@@ -77,6 +80,12 @@ pub enum Call {
     ForgetToken,
     /// `POST /console/api/test`: TaxJar called with the token in use.
     TestConnection,
+    /// `GET /console/api/nexus`: [`super::nexus::view`].
+    ReadNexus,
+    /// `POST /console/api/nexus/sync`: the regions fetched from TaxJar, kept.
+    SyncNexus,
+    /// `PUT /console/api/nexus/addresses`: [`super::nexus::addresses`], kept.
+    SaveAddresses,
 }
 
 /// What a sign-in answered, and what to keep of the caller's failures.
@@ -187,6 +196,9 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
         ("/console/api/token", "PUT") => Call::SaveToken,
         ("/console/api/token", _) => Call::ForgetToken,
         ("/console/api/test", _) => Call::TestConnection,
+        ("/console/api/nexus", _) => Call::ReadNexus,
+        ("/console/api/nexus/sync", _) => Call::SyncNexus,
+        ("/console/api/nexus/addresses", _) => Call::SaveAddresses,
         ("/console/api/session", "DELETE") => {
             let cookie = session::clear_cookie(!session::local_host(host));
             return done(

@@ -10,9 +10,12 @@
 //! [`Config::from_vars`] on the merged vars: a saved value can never make
 //! the Worker's settings invalid.
 
+use crate::cart::NexusAddress;
 use crate::error::{unknown_option, Code, Error};
 use crate::json::{self, write::Object, Json};
 use crate::proxy::config::{Config, ConfigError};
+
+use super::nexus::{self, Synced};
 
 /// The KV key of the saved settings (and the sealed API token).
 pub const STORE_KEY: &str = "console:settings";
@@ -92,6 +95,10 @@ pub struct Stored {
     pub vars: Vec<(String, String)>,
     /// The pasted API token, sealed (see [`super::vault`]).
     pub sealed_token: Option<String>,
+    /// The nexus regions last synced from TaxJar.
+    pub nexus: Option<Synced>,
+    /// The merchant's nexus addresses, checked.
+    pub nexus_addresses: Vec<NexusAddress>,
 }
 
 impl Stored {
@@ -110,6 +117,11 @@ impl Stored {
             }
         }
         stored.sealed_token = root.get("token").and_then(Json::as_str).map(str::to_owned);
+        stored.nexus = root.get("nexus").and_then(Synced::read);
+        if let Some(list @ Json::Array(_)) = root.get("nexus_addresses") {
+            let body = format!(r#"{{"nexus_addresses":{}}}"#, list.to_text());
+            stored.nexus_addresses = nexus::addresses(&body).unwrap_or_default();
+        }
         stored
     }
 
@@ -123,7 +135,17 @@ impl Stored {
             inner.str(var, value);
         }
         inner.end();
-        root.opt_str("token", self.sealed_token.as_deref()).end();
+        root.opt_str("token", self.sealed_token.as_deref());
+        if let Some(synced) = &self.nexus {
+            synced.write(root.key("nexus"));
+        }
+        if !self.nexus_addresses.is_empty() {
+            root.raw(
+                "nexus_addresses",
+                &nexus::addresses_json(&self.nexus_addresses),
+            );
+        }
+        root.end();
         out
     }
 
@@ -182,7 +204,10 @@ pub fn config(
     stored: &Stored,
     pasted: Option<&str>,
 ) -> Result<Config, ConfigError> {
-    Config::from_vars(merged(env, stored, pasted))
+    let mut config = Config::from_vars(merged(env, stored, pasted))?;
+    config.nexus_addresses = stored.nexus_addresses.clone();
+    config.synced_regions = stored.nexus.as_ref().map(|n| n.regions.clone());
+    Ok(config)
 }
 
 /// Where a setting's value comes from.

@@ -8,7 +8,7 @@
 //! computed from, and a cached answer is only ever shared between carts
 //! that would have sent TaxJar the same request.
 
-use crate::cart::Cart;
+use crate::cart::{Cart, NexusAddress};
 use crate::error::{Code, Error};
 use crate::key::request_key_with;
 use crate::request::{tax_request, RequestOptions};
@@ -88,10 +88,16 @@ pub struct TaxBody {
 }
 
 /// Reads, checks and rebuilds a tax request body; a 400 names the first
-/// problem's `code` and `field`. `gate` judges its customer fields and
+/// problem's `code` and `field`. `nexus`: the merchant's nexus addresses,
+/// sent when the cart has none. `gate` judges its customer fields and
 /// context ([`super::context`]); the context is never forwarded, and its
 /// payload is part of the key.
-pub fn taxes(bytes: &[u8], plugin: Option<&str>, gate: &Gate) -> Result<TaxBody, Reply> {
+pub fn taxes(
+    bytes: &[u8],
+    plugin: Option<&str>,
+    nexus: &[NexusAddress],
+    gate: &Gate,
+) -> Result<TaxBody, Reply> {
     // One walk checks syntax, depth and keys and reads the value.
     let value = super::json::parse(utf8(bytes)?).map_err(|e| Reply::invalid(&e))?;
     let mut cart = Cart::from_value(&value).map_err(|e| Reply::invalid(&e))?;
@@ -104,6 +110,11 @@ pub fn taxes(bytes: &[u8], plugin: Option<&str>, gate: &Gate) -> Result<TaxBody,
         )));
     }
     let context = resolve(&mut cart, gate).map_err(|e| Reply::invalid(&e))?;
+    // The merchant's nexus addresses (console), unless the cart or its
+    // signed context brought its own: part of the request, so of its key.
+    if cart.nexus_addresses.as_ref().map_or(true, Vec::is_empty) && !nexus.is_empty() {
+        cart.nexus_addresses = Some(nexus.to_vec());
+    }
     let mut valid = ValidCart::new(&cart).map_err(|e| Reply::invalid(&e))?;
     valid.context = context;
     let options = RequestOptions {
@@ -174,26 +185,27 @@ mod tests {
             format!("{cart}{price}}}]}}")
         };
         let field = "line_items[0].unit_price";
-        let nan = refused(taxes(line("NaN").as_bytes(), None, &Gate::server()).unwrap_err());
+        let nan = refused(taxes(line("NaN").as_bytes(), None, &[], &Gate::server()).unwrap_err());
         let detail =
             format!("{field}: the body is not valid JSON: expected value at line 1 column 72");
         assert_eq!(nan, (json!("invalid_type"), json!(field), json!(detail)));
         let exponent =
-            refused(taxes(line(r#""1e3""#).as_bytes(), None, &Gate::server()).unwrap_err());
+            refused(taxes(line(r#""1e3""#).as_bytes(), None, &[], &Gate::server()).unwrap_err());
         assert_eq!(
             (exponent.0, exponent.1),
             (json!("invalid_amount"), json!(field))
         );
         // A negative zero, as a number or a string, is refused, naming the field.
         for text in ["-0", "-0.0", r#""-0""#, r#""-0.00""#] {
-            let zero = refused(taxes(line(text).as_bytes(), None, &Gate::server()).unwrap_err());
+            let zero =
+                refused(taxes(line(text).as_bytes(), None, &[], &Gate::server()).unwrap_err());
             assert_eq!(
                 (zero.0, zero.1),
                 (json!("invalid_amount"), json!(field)),
                 "{text}"
             );
         }
-        assert!(taxes(line("0").as_bytes(), None, &Gate::server()).is_ok());
+        assert!(taxes(line("0").as_bytes(), None, &[], &Gate::server()).is_ok());
         let twice = refused(json_object(br#"{"a":1,"a":1}"#).unwrap_err());
         assert_eq!(
             twice,

@@ -156,6 +156,13 @@ pub struct Config {
     /// [`crate::context`]); `None` when unset or blank, and then a cart
     /// with a `customer_context` is refused.
     pub customer_context_secret: Option<String>,
+    /// The merchant's nexus addresses, entered in the console: sent as
+    /// `nexus_addresses` on every tax request that has none of its own.
+    /// Not a var: [`crate::console::live`] sets them.
+    pub nexus_addresses: Vec<crate::cart::NexusAddress>,
+    /// The nexus regions synced from TaxJar in the console (the JSON list
+    /// of TaxJar's answer), answered on `GET /v2/nexus/regions`.
+    pub synced_regions: Option<String>,
 }
 
 impl Default for Config {
@@ -176,6 +183,8 @@ impl Default for Config {
             legacy_routes: false,
             reporting_enabled: true,
             customer_context_secret: None,
+            nexus_addresses: Vec::new(),
+            synced_regions: None,
         }
     }
 }
@@ -244,6 +253,7 @@ impl Config {
             legacy_routes: flag(get("LEGACY_ROUTES"), "LEGACY_ROUTES", false)?,
             reporting_enabled: flag(get("REPORTING_ENABLED"), "REPORTING_ENABLED", true)?,
             customer_context_secret: context_secret(get("CUSTOMER_CONTEXT_SECRET"))?,
+            ..defaults
         })
     }
 

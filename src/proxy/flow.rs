@@ -143,6 +143,9 @@ pub fn front(config: Result<&Config, &ConfigError>, head: &Head, log: &mut LogEn
     if let Err(reply) = caller::permit(&caller, matched.route) {
         return done(reply);
     }
+    if let Some(reply) = super::nexus::local_answer(config, &matched) {
+        return done(reply);
+    }
     let offline_only = config.token.is_none();
     if offline_only && !offline::eligible(config, &caller, matched.route.kind) {
         return done(Reply::error(503, "TAXJAR_API_TOKEN is not set"));
@@ -225,7 +228,12 @@ pub fn prepare(
             secret: config.customer_context_secret.as_deref(),
             now,
         };
-        let tax = body::taxes(bytes, config.plugin.as_deref(), &gate)?;
+        let tax = body::taxes(
+            bytes,
+            config.plugin.as_deref(),
+            &config.nexus_addresses,
+            &gate,
+        )?;
         key = Some(tax.key);
         cart = Some(tax.valid);
         Some(tax.json)

@@ -20,6 +20,7 @@
 //! | upstream | [`upstream`] | the TaxJar request, retries, and how its answer is mapped |
 //! | answer | [`reply`] | TaxJar-style error bodies |
 //! | backup | [`offline`] | when a tax request gets a backup estimate, and its body |
+//! | nexus | [`nexus`] | `GET /v2/nexus/regions` from the synced list, the nexus addresses or the embedded table |
 //! | rates | [`rates`] | summary rates kept for backup estimates (scheduled refresh) |
 //! | log | [`log`] | one JSON line per request, without secrets or addresses |
 //! | sync | [`sync`] | `/sync/*` bodies → queue jobs, each planned against its record |
@@ -33,6 +34,7 @@ pub mod flow;
 pub mod json;
 pub mod legacy;
 pub mod log;
+pub mod nexus;
 pub mod offline;
 pub mod ratelimit;
 pub mod rates;

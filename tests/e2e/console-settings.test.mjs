@@ -134,3 +134,78 @@ test("settings: calculations and reporting switched off and on with the keyboard
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+/** Signs in to the console API from Node: `(method, path, body) => { status, json }`. */
+async function adminApi() {
+  const base = `${stack.demo.consoleUrl}/api`;
+  const signIn = await fetch(`${base}/session`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ passphrase: stack.demo.consoleKey }),
+  });
+  const cookie = signIn.headers.get("set-cookie").split(";")[0];
+  const { csrf_token: csrf } = await signIn.json();
+  return async (method, path, body) => {
+    const res = await fetch(`${base}/${path}`, {
+      method,
+      headers: { cookie, "x-csrf-token": csrf, ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, json: await res.json() };
+  };
+}
+
+test("nexus: regions synced from the fake; an address added with the keyboard, a bad ZIP refused, the address sent", async () => {
+  const admin = await adminApi();
+  if ((await admin("GET", "status")).json.api_token.source !== "console") {
+    assert.equal((await admin("PUT", "token", { api_token: stack.demo.fakeToken })).status, 200);
+  }
+  const { context, page, problems } = await openConsolePage(stack, (status, path) => status === 400 && path === "/console/api/nexus/addresses");
+  await signInWithKeyboard(page, stack.demo.consoleKey);
+  assert.equal(await page.locator("#synced-at").textContent(), "Never synced.");
+
+  await page.locator("#sync-nexus").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#message").filter({ hasText: "Nexus regions synced" }).waitFor();
+  const regions = await page.locator("#regions li").allTextContents();
+  assert.deepEqual(await page.locator("#message").textContent(), `Nexus regions synced: ${regions.length} regions.`);
+  assert.ok(regions.includes("California (US-CA)"), `${regions}`);
+  assert.equal(await page.locator("#nexus-source").textContent(), "Synced from TaxJar.");
+  assert.match(await page.locator("#synced-at").textContent(), /^Last synced .+ UTC\.$/);
+  // The Worker now answers the regions itself.
+  const served = await fetch(`${stack.demo.apiUrl}/v2/nexus/regions`, { headers: { authorization: `Bearer ${PROXY_KEY}` } });
+  assert.equal(served.headers.get("x-edgetax-source"), "synced");
+  assert.equal((await served.json()).regions.length, regions.length);
+
+  // An address with a ZIP that does not fit: refused, the ZIP field focused.
+  await page.locator("#addr-state").focus();
+  await page.keyboard.type("CA");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("9410");
+  await page.keyboard.press("Enter");
+  await page.locator("#message.error").waitFor();
+  assert.match(await page.locator("#message").textContent(), /^Not saved: nexus_addresses\[0\]\.zip/);
+  assert.equal(await focusedId(page), "addr-zip");
+  assert.deepEqual(await seriousViolations(page), [], "a refused address");
+
+  await page.keyboard.type("7");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("San Francisco");
+  await page.keyboard.press("Enter");
+  await page.locator("#message").filter({ hasText: "Address added." }).waitFor();
+  assert.deepEqual(await page.locator("#addresses li span").allTextContents(), ["San Francisco, CA 94107, US"]);
+  assert.deepEqual(await seriousViolations(page), [], "an address added");
+  await shot(page, "console-nexus.png");
+
+  // Every tax request now carries it.
+  const taxed = await post("/v2/taxes", cart("90006"));
+  assert.equal(taxed.status, 200);
+  const sent = stack.demo.fake.requests.filter((r) => r.path === "/v2/taxes").at(-1);
+  assert.deepEqual(sent.body.nexus_addresses, [{ country: "US", state: "CA", zip: "94107", city: "San Francisco" }]);
+
+  // Remove it again with the keyboard.
+  await page.locator("#addresses button", { hasText: "Remove" }).focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#message").filter({ hasText: "Address removed." }).waitFor();
+  assert.equal(await page.locator("#addresses li").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -394,10 +394,23 @@ test("with no token (the make demo default) the Worker's offline estimate shows 
   // A second stack in the default mode: no fake, no token, no network.
   const offline = await startDemo({ port: 0, workerPort: 0, mode: "offline" });
   const own = await stack.browser.newPage();
+  // Issue #19: no console errors, and the widget's nexus fetch is a clean 200.
+  const problems = [];
+  const nexus = [];
+  own.on("console", (msg) => msg.type() === "error" && problems.push(msg.text()));
+  own.on("pageerror", (err) => problems.push(err.message));
+  own.on("response", (res) => {
+    if (res.status() >= 400 && !res.url().endsWith("/favicon.ico")) problems.push(`${res.status()} ${res.url()}`);
+    if (new URL(res.url()).pathname === "/v2/nexus/regions" && res.request().method() === "GET") {
+      nexus.push([res.status(), res.headers()["x-edgetax-source"]]);
+    }
+  });
   try {
     await own.goto(offline.url);
     await own.waitForFunction(() => document.querySelector("#tax")?.status === "ready", null, { timeout: WAIT_MS });
     assert.equal(await own.locator("#data-source").textContent(), "Offline estimates");
+    assert.deepEqual(nexus, [[200, "offline"]]);
+    assert.deepEqual(problems, []);
     const figures = await own.evaluate(() => {
       const root = document.querySelector("#tax").shadowRoot;
       return {

@@ -37,9 +37,12 @@ export default {
   fetch(request, env, ctx) {
     return proxyFor(env).handle(request, runtime(env, ctx));
   },
-  // The cron trigger: keeps TaxJar's summary rates for backup estimates.
+  // The cron trigger: keeps TaxJar's summary rates for backup estimates,
+  // and syncs the nexus regions the console shows.
   scheduled(controller, env, ctx) {
-    ctx.waitUntil(proxyFor(env).refreshRates(runtime(env, ctx)));
+    const proxy = proxyFor(env);
+    ctx.waitUntil(proxy.refreshRates(runtime(env, ctx)));
+    ctx.waitUntil(proxy.syncNexus(runtime(env, ctx)));
   },
   // The SYNC_QUEUE consumer: one message at a time, so a transaction and
   // its record are never written by two calls of this isolate at once.

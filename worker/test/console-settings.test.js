@@ -6,18 +6,12 @@
 // leak scan (test/setup.js), the pasted tokens included.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { call, consoleSession, fakeRequests, freshCart, SECRETS, withEnv } from "./helpers.js";
+import { call, consoleCall as admin, consoleSession, fakeRequests, freshCart, SECRETS, withEnv } from "./helpers.js";
 
 const FAKE_TOKEN = env.TAXJAR_API_TOKEN; // the one token the fake accepts
 const WRONG = "pasted-but-wrong-token-4321";
 SECRETS.push(WRONG);
 const noSecret = () => withEnv({ TAXJAR_API_TOKEN: undefined });
-
-/** A console call with the session's cookie and CSRF token. */
-function admin(s, method, path, body, envOverride) {
-  const headers = { Cookie: s.cookie, "x-csrf-token": s.csrf };
-  return call(`/console/api/${path}`, { method, as: "none", body, headers, envOverride });
-}
 
 afterEach(async () => {
   // Each test starts from the wrangler.toml vars: nothing saved.

@@ -179,3 +179,9 @@ export async function consoleSession(options) {
   if (res.status !== 200) throw new Error(`console sign-in answered ${res.status}`);
   return { cookie: cookieOf(res), csrf: res.json.csrf_token };
 }
+
+/** A console API call (`/console/api/<path>`) with a session's cookie and CSRF token. */
+export function consoleCall(session, method, path, body, envOverride) {
+  const headers = { Cookie: session.cookie, "x-csrf-token": session.csrf };
+  return call(`/console/api/${path}`, { method, as: "none", body, headers, envOverride });
+}

@@ -26,6 +26,12 @@ const TOKEN_UNSET = { error: "Service Unavailable", detail: "TAXJAR_API_TOKEN is
 const noToken = (more = {}) => withEnv({ TAXJAR_API_TOKEN: undefined, ...more });
 const lineTaxes = (estimate) => estimate.line_items.map((l) => [l.id, l.tax_collectable]);
 
+/** The last report line of the summary-rates refresh. */
+function ratesReport() {
+  const lines = logLines.map((l) => { try { return JSON.parse(l); } catch { return null; } });
+  return lines.filter((l) => l?.event === "refresh_rates").at(-1);
+}
+
 /** Checks the flags of a backup answer. */
 function expectOffline(r) {
   expect(r.status).toBe(200);
@@ -153,10 +159,11 @@ describe("summary rates kept by the scheduled handler", () => {
     const day = today();
     await runScheduled();
     const seen = await fakeRequests();
+    // The same cron also syncs the console's nexus regions (console-nexus.test.js).
     expect(seen.map((s) => [s.method, s.path, s.headers.authorization])).toEqual(
-      [["GET", "/v2/summary_rates", "Bearer test-token"]],
+      [["GET", "/v2/summary_rates", "Bearer test-token"], ["GET", "/v2/nexus/regions", "Bearer test-token"]],
     );
-    const report = JSON.parse(logLines.at(-1));
+    const report = ratesReport();
     expect(report).toEqual({
       event: "refresh_rates", status: "stored", store: "kv", regions: 3, fetched_at: day, attempts: 1, detail: null,
     });
@@ -179,7 +186,7 @@ describe("summary rates kept by the scheduled handler", () => {
     const unbound = withEnv({ RATES: undefined });
     const day = today();
     await runScheduled(unbound);
-    expect(JSON.parse(logLines.at(-1))).toMatchObject({ status: "stored", store: "cache", regions: 3 });
+    expect(ratesReport()).toMatchObject({ status: "stored", store: "cache", regions: 3 });
     const url = `https://edgetax.invalid/__edgetax/rates/${await account()}/v2/summary_rates`;
     const entry = await caches.default.match(url);
     expect(entry.headers.get("cache-control")).toBe("max-age=604800");
@@ -192,14 +199,14 @@ describe("summary rates kept by the scheduled handler", () => {
   it("skips without a token and keeps nothing when TaxJar fails", async () => {
     await forget();
     await runScheduled(noToken());
-    expect(JSON.parse(logLines.at(-1))).toEqual({
+    expect(ratesReport()).toEqual({
       event: "refresh_rates", status: "skipped", store: null, regions: null, fetched_at: null, attempts: 0,
       detail: "TAXJAR_API_TOKEN is not set",
     });
     expect(await fakeRequests()).toEqual([]);
     await fakeFail({ status: 500, times: 2, path: "/v2/summary_rates" });
     await runScheduled();
-    expect(JSON.parse(logLines.at(-1))).toEqual({
+    expect(ratesReport()).toEqual({
       event: "refresh_rates", status: "failed", store: null, regions: null, fetched_at: null, attempts: 2,
       detail: "TaxJar answered 500 Internal Server Error: Injected failure (fake-taxjar)",
     });

@@ -169,7 +169,12 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             let sent = exchange(state, config, &matched, &upstream).await;
             return calls::tested(&sent.done, sent.ms);
         }
-        Call::SaveSettings | Call::SaveToken | Call::ForgetToken => {}
+        Call::ReadNexus => return calls::read_nexus(&live),
+        Call::SaveSettings
+        | Call::SaveToken
+        | Call::ForgetToken
+        | Call::SyncNexus
+        | Call::SaveAddresses => {}
     }
     let Some(kv) = runtime.console_store() else {
         return route::store_missing();
@@ -181,7 +186,7 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
     };
     let current = Stored::parse(current.as_deref());
     let body = match call {
-        Call::ForgetToken => None,
+        Call::ForgetToken | Call::SyncNexus => None,
         _ => read_body(request, BODY_LIMIT)
             .await
             .filter(|bytes| bytes.len() <= BODY_LIMIT),
@@ -215,18 +220,112 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             next.sealed_token = Some(sealed);
             (next, reply)
         }
+        Call::SaveAddresses => match calls::save_addresses(&current, body.as_deref()) {
+            // Answered below, as the Worker uses them.
+            Ok(next) => (next, Reply::empty(0)),
+            Err(reply) => return reply,
+        },
+        Call::SyncNexus => match synced_nexus(state, &live, &current).await {
+            Ok(next) => (next, Reply::empty(0)),
+            Err(reply) => return reply,
+        },
         _ => {
             let mut next = current;
             next.sealed_token = None;
             (next, Reply::json(200, r#"{"saved":false}"#))
         }
     };
-    let Ok(written) = kv.put(STORE_KEY, &next.to_json(), &JsValue::UNDEFINED) else {
-        return route::store_missing();
-    };
-    if JsFuture::from(written).await.is_err() {
+    if !put(&kv, &next).await {
         return route::store_missing();
     }
     adopt(state, next, now_seconds()).await;
+    match call {
+        Call::SaveAddresses | Call::SyncNexus => calls::read_nexus(&state.live()),
+        _ => reply,
+    }
+}
+
+/// Fetches the nexus regions from TaxJar: what KV is to hold with them.
+async fn synced_nexus(state: &State, live: &Live, current: &Stored) -> Result<Stored, Reply> {
+    let (matched, upstream) = calls::nexus_request(live)?;
+    let Ok(config) = &live.config else {
+        return Err(Reply::error(503, "configuration error"));
+    };
+    let sent = exchange(state, config, &matched, &upstream).await;
+    calls::nexus_synced(current, &sent.done, now_seconds())
+}
+
+/// The cron's nexus sync: with the console on, its KV bound and a token
+/// set, the regions are fetched and kept. The report line is logged and
+/// returned.
+pub(super) async fn sync_nexus(state: &State, runtime: &WorkerRuntime) -> String {
+    let (level, status, detail) = match cron_sync(state, runtime).await {
+        Ok(()) => (
+            "info",
+            "stored",
+            "the nexus regions were synced from TaxJar".to_owned(),
+        ),
+        Err((status, detail)) => {
+            let level = if status == "failed" { "error" } else { "info" };
+            (level, status, detail)
+        }
+    };
+    let line = format!(
+        r#"{{"level":"{level}","event":"nexus_sync","status":"{status}","detail":{}}}"#,
+        crate::json::write::string_text(&detail)
+    );
+    state.log(&line).into_owned()
+}
+
+async fn cron_sync(state: &State, runtime: &WorkerRuntime) -> Result<(), (&'static str, String)> {
+    let live = refreshed(state, runtime).await;
+    let kv = match (&state.console.keys, runtime.console_store()) {
+        (Some(_), Some(kv)) => kv,
+        _ => {
+            let why = "the console is off or its CONSOLE KV namespace is not bound";
+            return Err(("skipped", why.to_owned()));
+        }
+    };
+    let unreadable = || {
+        (
+            "failed",
+            "the CONSOLE KV namespace could not be read or written".to_owned(),
+        )
+    };
+    let current = Stored::parse(
+        read(&kv, STORE_KEY)
+            .await
+            .ok_or_else(unreadable)?
+            .as_deref(),
+    );
+    let next = match synced_nexus(state, &live, &current).await {
+        Ok(next) => next,
+        Err(reply) if reply.status == 409 => {
+            return Err(("skipped", "no API token is configured".to_owned()))
+        }
+        Err(reply) => return Err(("failed", reply_detail(&reply))),
+    };
+    if !put(&kv, &next).await {
+        return Err(unreadable());
+    }
+    adopt(state, next, now_seconds()).await;
+    Ok(())
+}
+
+/// Writes `stored`; whether KV took it.
+async fn put(kv: &ConsoleStore, stored: &Stored) -> bool {
+    match kv.put(STORE_KEY, &stored.to_json(), &JsValue::UNDEFINED) {
+        Ok(promise) => JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The `detail` of an error answer.
+fn reply_detail(reply: &Reply) -> String {
     reply
+        .body
+        .as_deref()
+        .and_then(|b| crate::json::parse(b).ok())
+        .and_then(|v| v.get("detail")?.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("status {}", reply.status))
 }
