@@ -273,3 +273,74 @@ fn the_console_view_names_the_source_and_the_last_sync() {
     .unwrap_err();
     assert_eq!(refused.status, 400);
 }
+
+/// The Worker's skip for `cart` with `stored`, after the body is prepared.
+fn skip(stored: Stored, cart: &str) -> Option<Reply> {
+    let config = config(true, stored);
+    let taxed = body::taxes(
+        cart.as_bytes(),
+        None,
+        &config.nexus_addresses,
+        &Gate::server(),
+    )
+    .unwrap();
+    edgetax::proxy::nexus::skip(&config, &taxed.valid)
+}
+
+#[test]
+fn carts_without_nexus_or_exempt_are_answered_zero_without_a_call() {
+    let synced = Stored {
+        nexus: Some(Synced {
+            regions: r#"[{"country_code":"US","region_code":"CA"}]"#.into(),
+            synced_at: 5,
+        }),
+        ..Stored::default()
+    };
+    // Nothing known: TaxJar decides.
+    assert_eq!(
+        skip(
+            Stored::default(),
+            &CART.replace("90002", "10001").replace("\"CA\"", "\"NY\"")
+        ),
+        None
+    );
+    assert_eq!(skip(synced.clone(), CART), None);
+    let ny = CART.replace("90002", "10001").replace("\"CA\"", "\"NY\"");
+    let reply = skip(synced.clone(), &ny).unwrap();
+    assert_eq!(
+        (reply.status, reply.header("x-edgetax-source")),
+        (200, Some("no_nexus"))
+    );
+    assert_eq!(
+        reply.body.as_deref(),
+        Some(concat!(
+            r#"{"tax":{"order_total_amount":16.5,"shipping":1.5,"taxable_amount":0,"amount_to_collect":0,"rate":0,"#,
+            r#""has_nexus":false,"freight_taxable":false,"tax_source":null,"source":"no_nexus","rates_as_of":null,"warnings":[],"#,
+            r#""breakdown":{"taxable_amount":0,"tax_collectable":0,"combined_tax_rate":0,"line_items":[{"id":"1","taxable_amount":0,"tax_collectable":0,"combined_tax_rate":0}]}}}"#
+        ))
+    );
+    // An exempt order, wherever it goes.
+    let wholesale = CART.replace(
+        r#""shipping""#,
+        r#""exemption_type":"wholesale","shipping""#,
+    );
+    let reply = skip(Stored::default(), &wholesale).unwrap();
+    assert_eq!(reply.header("x-edgetax-source"), Some("exempt"));
+    assert!(reply.body.unwrap().contains(r#""has_nexus":true,"#));
+    // Nexus addresses decide when there are any (theirs or the merchant's).
+    assert_eq!(skip(with_addresses(), CART), None);
+    assert_eq!(
+        skip(with_addresses(), &ny)
+            .unwrap()
+            .header("x-edgetax-source"),
+        Some("no_nexus")
+    );
+    let own_nv = CART.replace(
+        r#""shipping""#,
+        r#""nexus_addresses":[{"country":"US","state":"NV"}],"shipping""#,
+    );
+    assert_eq!(
+        skip(synced, &own_nv).unwrap().header("x-edgetax-source"),
+        Some("no_nexus")
+    );
+}

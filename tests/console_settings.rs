@@ -134,6 +134,8 @@ fn the_view_names_each_value_and_where_it_comes_from() {
         r#"{"name":"calculations_enabled","var":"CALCULATIONS_ENABLED","kind":"flag","value":true,"source":"wrangler.toml","default":true},"#,
         r#"{"name":"reporting_enabled","var":"REPORTING_ENABLED","kind":"flag","value":true,"source":"default","default":true},"#,
         r#"{"name":"backup_estimates","var":"OFFLINE_FALLBACK","kind":"flag","value":false,"source":"console","default":true},"#,
+        r#"{"name":"logging_enabled","var":"LOGGING_ENABLED","kind":"flag","value":true,"source":"default","default":true},"#,
+        r#"{"name":"log_retention_days","var":"LOG_RETENTION_DAYS","kind":"number","value":7,"source":"default","default":7},"#,
         r#"{"name":"allowed_origins","var":"ALLOWED_ORIGINS","kind":"list","value":["https://shop.example"],"source":"wrangler.toml","default":[]},"#,
         r#"{"name":"plugin","var":"PLUGIN","kind":"text","value":"woo","source":"wrangler.toml","default":"edgetax"},"#,
         r#"{"name":"store_url","var":"STORE_URL","kind":"text","value":"","source":"default","default":""},"#,

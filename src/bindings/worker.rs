@@ -13,6 +13,7 @@
 mod console;
 mod flight;
 mod io;
+mod logs;
 mod rates;
 mod sync;
 mod types;
@@ -21,7 +22,7 @@ mod vault;
 use flight::{coalesced, Flight};
 use io::{binding_allows, cache_get, cache_put, read_body, to_response};
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -82,6 +83,8 @@ struct State {
     console: Console,
     buckets: RefCell<TokenBuckets>,
     inflight: RefCell<HashMap<String, Rc<Flight>>>,
+    /// Whether the `LOGS` table was made in this isolate.
+    logs_ready: Cell<bool>,
 }
 
 impl State {
@@ -149,6 +152,7 @@ impl WorkerProxy {
             live: RefCell::new(Rc::new(live)),
             buckets: RefCell::new(TokenBuckets::new(rate)),
             inflight: RefCell::new(HashMap::new()),
+            logs_ready: Cell::new(false),
         };
         if let Err(problem) = &state.live().config {
             state.log(&problem.log_line());
@@ -227,6 +231,17 @@ impl WorkerProxy {
         })
     }
 
+    /// The scheduled handler's third job: deletes D1 log rows older than
+    /// `LOG_RETENTION_DAYS`. Never rejects: resolves to the report line.
+    #[wasm_bindgen(js_name = purgeLogs, unchecked_return_type = "Promise<string>")]
+    pub fn purge_logs(&self, runtime: WorkerRuntime) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let line = logs::purge(&state, &runtime).await;
+            Ok(JsValue::from_str(&line))
+        })
+    }
+
     /// The scheduled handler's job: fetches `/v2/summary_rates` with the
     /// token and keeps it (in `runtime.rates`, else `runtime.cache`) for
     /// backup estimates. Never rejects: resolves to the report line, which
@@ -298,6 +313,7 @@ async fn serve(
         (Front::Done(reply), _) => reply,
         (Front::Admitted(_), Err(_)) => Reply::error(503, "configuration error"),
     };
+    logs::record(&state, &runtime, &log, &reply);
     finish(&state, &mut log, reply)
 }
 
@@ -341,6 +357,9 @@ async fn admit(
         },
         None => Vec::new(),
     };
+    if !bytes.is_empty() {
+        log.request = Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
     if admitted.matched.route.kind == Kind::Sync {
         let reply = match flow::check_sync_body(admitted, &bytes) {
             Ok(()) => sync::enqueue(config, admitted, &bytes, runtime).await,
@@ -353,6 +372,9 @@ async fn admit(
         Err(reply) => return finish(reply, CacheStatus::None),
     };
     log.key_hash = prepared.key_hash.clone();
+    if let Some(reply) = flow::skip(config, &prepared) {
+        return finish(reply, CacheStatus::None);
+    }
     if admitted.offline_only {
         // No token, so no summary rates were fetched: the embedded table.
         log.cache = CacheStatus::Miss;

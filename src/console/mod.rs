@@ -12,6 +12,8 @@
 //! | limit | [`limit`] | failed sign-ins per address in 10 minutes → 429 |
 //! | status | [`status`] | whether a TaxJar API token is set, and which TaxJar |
 //! | settings | [`settings`] | what the merchant may change, checked, and where each value comes from |
+//! | logs | [`logs`] | the D1 logs: each row, the filter and paging, the download, retention |
+//! | savings | [`savings`] | the chart's daily counts, and the month so far |
 //! | nexus | [`nexus`] | regions synced from TaxJar, and the merchant's nexus addresses |
 //! | vault | [`vault`] | the pasted API token: checked, sealed (AES-GCM) and shown as its last 4 |
 //! | live | [`live`] | the env, the saved settings and the token merged, and when to read KV again |
@@ -24,9 +26,11 @@
 pub mod calls;
 pub mod limit;
 pub mod live;
+pub mod logs;
 pub mod nexus;
 pub mod page;
 pub mod route;
+pub mod savings;
 pub mod session;
 pub mod settings;
 pub mod status;

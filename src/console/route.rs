@@ -21,7 +21,7 @@ pub const CSP: &str =
 pub(crate) const SIGN_IN_BODY_LIMIT: usize = 4096;
 
 /// The console's routes: path, the methods it takes.
-pub(crate) const ROUTES: [(&str, &str); 12] = [
+pub(crate) const ROUTES: [(&str, &str); 15] = [
     ("/console", "GET"),
     ("/console/", "GET"),
     ("/console/console.css", "GET"),
@@ -34,6 +34,9 @@ pub(crate) const ROUTES: [(&str, &str); 12] = [
     ("/console/api/nexus", "GET"),
     ("/console/api/nexus/sync", "POST"),
     ("/console/api/nexus/addresses", "PUT"),
+    ("/console/api/logs", "GET"),
+    ("/console/api/logs/download", "GET"),
+    ("/console/api/savings", "GET"),
 ];
 
 /// A console request's head, as the Worker read it: the proxy's [`Head`]
@@ -86,6 +89,12 @@ pub enum Call {
     SyncNexus,
     /// `PUT /console/api/nexus/addresses`: [`super::nexus::addresses`], kept.
     SaveAddresses,
+    /// `GET /console/api/logs?from&to&route&status&page`: a page of the D1 logs.
+    ReadLogs,
+    /// `GET /console/api/logs/download?…`: the filtered logs as a JSON file.
+    DownloadLogs,
+    /// `GET /console/api/savings`: [`super::savings::summary`].
+    Savings,
 }
 
 /// What a sign-in answered, and what to keep of the caller's failures.
@@ -199,6 +208,9 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
         ("/console/api/nexus", _) => Call::ReadNexus,
         ("/console/api/nexus/sync", _) => Call::SyncNexus,
         ("/console/api/nexus/addresses", _) => Call::SaveAddresses,
+        ("/console/api/logs", _) => Call::ReadLogs,
+        ("/console/api/logs/download", _) => Call::DownloadLogs,
+        ("/console/api/savings", _) => Call::Savings,
         ("/console/api/session", "DELETE") => {
             let cookie = session::clear_cookie(!session::local_host(host));
             return done(

@@ -67,7 +67,7 @@ const fn setting(
 }
 
 /// The settings, in the console's order.
-pub const SETTINGS: [Setting; 8] = [
+pub const SETTINGS: [Setting; 10] = [
     setting(
         "calculations_enabled",
         "CALCULATIONS_ENABLED",
@@ -76,6 +76,13 @@ pub const SETTINGS: [Setting; 8] = [
     ),
     setting("reporting_enabled", "REPORTING_ENABLED", Kind::Flag, "true"),
     setting("backup_estimates", "OFFLINE_FALLBACK", Kind::Flag, "true"),
+    setting("logging_enabled", "LOGGING_ENABLED", Kind::Flag, "true"),
+    setting(
+        "log_retention_days",
+        "LOG_RETENTION_DAYS",
+        Kind::Number,
+        "7",
+    ),
     setting("allowed_origins", "ALLOWED_ORIGINS", Kind::List, ""),
     setting("plugin", "PLUGIN", Kind::Text, "edgetax"),
     setting("store_url", "STORE_URL", Kind::Text, ""),

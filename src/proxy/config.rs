@@ -20,11 +20,13 @@ pub(crate) const DEFAULT_PLUGIN: &str = "edgetax";
 pub(crate) const DEFAULT_CACHE_TTL_SECONDS: u32 = 900;
 /// `UPSTREAM_TIMEOUT_MS` when unset.
 pub(crate) const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 5000;
+/// `LOG_RETENTION_DAYS` when unset: how long the D1 logs keep a request.
+pub(crate) const DEFAULT_LOG_RETENTION_DAYS: u32 = 7;
 /// `RATE_LIMIT` (requests per minute per caller) when unset.
 pub(crate) const DEFAULT_RATE_LIMIT: u32 = 120;
 
 /// The names of every var the Worker reads, in the order they are checked.
-pub(crate) const VARS: [&str; 17] = [
+pub(crate) const VARS: [&str; 19] = [
     "TAXJAR_API_URL",
     "TAXJAR_API_TOKEN",
     "PROXY_KEYS",
@@ -39,6 +41,8 @@ pub(crate) const VARS: [&str; 17] = [
     "OFFLINE_FOR_SERVERS",
     "LEGACY_ROUTES",
     "REPORTING_ENABLED",
+    "LOGGING_ENABLED",
+    "LOG_RETENTION_DAYS",
     "CUSTOMER_CONTEXT_SECRET",
     "CONSOLE_KEY",
     "CONSOLE_SECRET",
@@ -156,6 +160,11 @@ pub struct Config {
     /// [`crate::context`]); `None` when unset or blank, and then a cart
     /// with a `customer_context` is refused.
     pub customer_context_secret: Option<String>,
+    /// Whether each proxied request is logged in the `LOGS` D1 database
+    /// (see [`crate::console::logs`]).
+    pub logging_enabled: bool,
+    /// How many days the D1 logs keep a request (the cron deletes older).
+    pub log_retention_days: u32,
     /// The merchant's nexus addresses, entered in the console: sent as
     /// `nexus_addresses` on every tax request that has none of its own.
     /// Not a var: [`crate::console::live`] sets them.
@@ -183,6 +192,8 @@ impl Default for Config {
             legacy_routes: false,
             reporting_enabled: true,
             customer_context_secret: None,
+            logging_enabled: true,
+            log_retention_days: DEFAULT_LOG_RETENTION_DAYS,
             nexus_addresses: Vec::new(),
             synced_regions: None,
         }
@@ -252,6 +263,13 @@ impl Config {
             offline_for_servers: flag(get("OFFLINE_FOR_SERVERS"), "OFFLINE_FOR_SERVERS", false)?,
             legacy_routes: flag(get("LEGACY_ROUTES"), "LEGACY_ROUTES", false)?,
             reporting_enabled: flag(get("REPORTING_ENABLED"), "REPORTING_ENABLED", true)?,
+            logging_enabled: flag(get("LOGGING_ENABLED"), "LOGGING_ENABLED", true)?,
+            log_retention_days: number(
+                get("LOG_RETENTION_DAYS"),
+                "LOG_RETENTION_DAYS",
+                defaults.log_retention_days,
+                1..=90,
+            )?,
             customer_context_secret: context_secret(get("CUSTOMER_CONTEXT_SECRET"))?,
             ..defaults
         })

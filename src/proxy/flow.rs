@@ -266,6 +266,12 @@ pub fn prepare(
     })
 }
 
+/// Step 3, last: a tax request answered zero without a call (exempt, or
+/// no nexus where the nexus is known; see [`super::nexus::skip`]).
+pub fn skip(config: &Config, prepared: &Prepared) -> Option<Reply> {
+    super::nexus::skip(config, prepared.cart.as_ref()?)
+}
+
 /// Step 3 for `/sync/*`, whose items [`super::sync::jobs`] checks: the
 /// body's length (413) and its JSON (400 naming the field).
 pub(crate) fn check_sync_body(admitted: &Admitted, bytes: &[u8]) -> Result<(), Reply> {

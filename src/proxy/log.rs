@@ -55,6 +55,10 @@ pub struct LogEntry {
     pub key_hash: Option<String>,
     /// `browser`, `server:<id>`, or `-` before the caller is known.
     pub caller: String,
+    /// The request's body as read (for the D1 logs, redacted there; never
+    /// in the log line).
+    #[serde(skip)]
+    pub request: Option<String>,
 }
 
 impl LogEntry {
@@ -76,6 +80,7 @@ impl LogEntry {
             attempts: 0,
             key_hash: None,
             caller: "-".to_owned(),
+            request: None,
         }
     }
 

@@ -6,8 +6,12 @@
 //! is asked, as for any lookup. The source is in `x-edgetax-source`.
 
 use crate::cart::NexusAddress;
+use crate::estimate::Source;
+use crate::estimator::{plan, Plan, Region};
 use crate::json::write::{self, Object};
+use crate::json::{self, Json};
 use crate::offline::table::{CA_RATES, US_RATES};
+use crate::validate::ValidCart;
 
 use super::offline::SOURCE_HEADER;
 use super::{Config, Matched, Reply};
@@ -89,4 +93,37 @@ pub(crate) fn local_answer(config: &Config, matched: &Matched) -> Option<Reply> 
     let (regions, source) = local_regions(config)?;
     let body = format!(r#"{{"regions":{regions}}}"#);
     Some(Reply::json(200, body).with_header(SOURCE_HEADER, source))
+}
+
+/// A tax request the Worker answers zero without calling TaxJar, as the
+/// browser's `Estimator` does (`crate::estimator::plan`): an exempt order
+/// (`wholesale`, `government`, `other`), or, when the nexus is known
+/// here (synced regions, or nexus addresses on the cart), a destination
+/// outside it. `x-edgetax-source` says `exempt` or `no_nexus`. With
+/// neither known, TaxJar decides.
+pub fn skip(config: &Config, cart: &ValidCart) -> Option<Reply> {
+    // A cart's nexus addresses replace the account's regions at TaxJar.
+    let regions: Option<Vec<Region>> = if !cart.nexus_addresses.is_empty() {
+        Some(Vec::new())
+    } else {
+        config.synced_regions.as_deref().and_then(parse_regions)
+    };
+    let Plan::Skip(estimate) = plan(cart, regions.as_deref()) else {
+        return None;
+    };
+    let source = match estimate.source {
+        Source::Exempt => "exempt",
+        _ => "no_nexus",
+    };
+    let body = super::offline::tax_body(&estimate, source);
+    Some(Reply::json(200, body).with_header(SOURCE_HEADER, source))
+}
+
+/// Synced regions as the nexus gate reads them; `None` (TaxJar decides)
+/// when one cannot be read.
+fn parse_regions(text: &str) -> Option<Vec<Region>> {
+    match json::parse(text).ok()? {
+        Json::Array(items) => items.iter().map(|r| Region::from_json(r).ok()).collect(),
+        _ => None,
+    }
 }

@@ -64,7 +64,7 @@ pub(crate) fn upstream_failed(outcome: &Outcome) -> bool {
 /// rates, when kept) on the UTC day `today`.
 pub fn reply(cart: &ValidCart, today: Date, options: &OfflineOptions) -> Reply {
     let estimate = offline_estimate(cart, today, options);
-    Reply::json(200, tax_body(&estimate)).with_header(SOURCE_HEADER, "offline")
+    Reply::json(200, tax_body(&estimate, "offline")).with_header(SOURCE_HEADER, "offline")
 }
 
 fn money<S: Serializer>(value: &Money, serializer: S) -> Result<S::Ok, S::Error> {
@@ -98,6 +98,7 @@ struct Tax<'a> {
     tax_source: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exemption_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     estimated: bool,
     source: &'static str,
     rates_as_of: Option<&'a str>,
@@ -142,7 +143,11 @@ struct Line<'a> {
 /// The `{tax: {...}}` body of an (offline) estimate. Every line and the
 /// taxed shipping are in the breakdown with the estimate's own taxes, so
 /// they already add up to `amount_to_collect` and a reader keeps them.
-pub(crate) fn tax_body(estimate: &Estimate) -> String {
+///
+/// `source` is `offline` for a backup estimate (flagged `estimated`), or
+/// `no_nexus` / `exempt` for a zero the Worker answers without a call
+/// (exact, so not flagged).
+pub(crate) fn tax_body(estimate: &Estimate, source: &'static str) -> String {
     let ship = &estimate.shipping;
     let shipping = (estimate.freight_taxable && !ship.amount.is_zero()).then_some(Part {
         taxable_amount: ship.taxable_amount,
@@ -170,8 +175,8 @@ pub(crate) fn tax_body(estimate: &Estimate) -> String {
             freight_taxable: estimate.freight_taxable,
             tax_source: estimate.tax_source.as_deref(),
             exemption_type: estimate.exemption_type.as_deref(),
-            estimated: true,
-            source: "offline",
+            estimated: source == "offline",
+            source,
             rates_as_of: estimate.rates_as_of.as_deref(),
             warnings: &estimate.warnings,
             breakdown: Breakdown {
@@ -266,7 +271,7 @@ mod tests {
             for options in [OfflineOptions::default(), summary()] {
                 let valid = cart(json);
                 let estimate = offline_estimate(&valid, TODAY, &options);
-                let body = tax_body(&estimate);
+                let body = tax_body(&estimate, "offline");
                 let parsed: TaxResponse = parse_body(200, &body).unwrap();
                 let again = apply_tax(&valid, &parsed);
                 let taxes = |e: &Estimate| {

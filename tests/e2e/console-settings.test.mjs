@@ -209,3 +209,49 @@ test("nexus: regions synced from the fake; an address added with the keyboard, a
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test("logs and savings: the calls made are listed without the token, filtered, downloaded, and counted", async () => {
+  const admin = await adminApi();
+  if ((await admin("GET", "status")).json.api_token.source !== "console") {
+    assert.equal((await admin("PUT", "token", { api_token: stack.demo.fakeToken })).status, 200);
+  }
+  const before = (await admin("GET", "savings")).json.month_to_date;
+  const taxed = await post("/v2/taxes", cart("90010"));
+  assert.equal(taxed.status, 200);
+  assert.equal((await post("/v2/taxes", cart("90010"))).status, 200); // the edge cache
+  assert.equal((await post("/v2/taxes", { ...cart(), to_zip: "abc" })).status, 400);
+
+  const { context, page, problems } = await openConsolePage(stack);
+  await signInWithKeyboard(page, stack.demo.consoleKey);
+  // Savings: exactly the three requests above were added this month.
+  const after = (await admin("GET", "savings")).json.month_to_date;
+  assert.deepEqual([after.requests - before.requests, after.billed - before.billed], [3, 1]);
+  assert.equal(await page.locator("#billed-month").textContent(), `${after.billed} of ${after.requests} tax requests (${after.month})`);
+  assert.equal(await page.locator("#chart svg rect").count() > 0, true);
+  assert.match(await page.locator("#chart title").textContent(), /^Tax requests per day for 30 days: \d+ requests, \d+ billed TaxJar calls\.$/);
+
+  // Logs: newest first; the 400 names its field; no token anywhere on the page.
+  const first = page.locator("#log-rows tr").first();
+  assert.deepEqual(await first.locator("td").evaluateAll((tds) => tds.slice(1, 4).map((td) => td.textContent)), ["POST /v2/taxes", "400", "worker"]);
+  await first.locator("summary").focus();
+  await page.keyboard.press("Enter");
+  assert.match(await first.locator("pre").first().textContent(), /"to_zip":"abc"/);
+  assert.equal((await page.content()).includes(stack.demo.fakeToken), false);
+  assert.deepEqual(await seriousViolations(page), [], "logs and savings");
+  await shot(page, "console-logs.png");
+
+  // Filter 4xx with the keyboard.
+  await page.locator("#log-status").selectOption("4xx");
+  await page.locator("#logs-form button[type=submit]").focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => [...document.querySelectorAll("#log-rows tr td:nth-child(3)")].every((td) => td.textContent.startsWith("4")));
+  const statuses = await page.locator("#log-rows tr td:nth-child(3)").allTextContents();
+  assert.ok(statuses.length >= 1 && statuses.every((s) => s.startsWith("4")), `${statuses}`);
+  // "Download for support" is the same filter, as a JSON file.
+  const href = await page.locator("#log-download").getAttribute("href");
+  assert.equal(href, "/console/api/logs/download?status=4xx");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#log-download").click()]);
+  assert.match(download.suggestedFilename(), /^edgetax-logs-\d{4}-\d{2}-\d{2}\.json$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

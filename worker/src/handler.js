@@ -2,7 +2,7 @@
 // wrangler.toml and `export { default } from "edgetax/worker";`.
 // Thin runtime glue: the proxy's logic is Rust (edgetax/server's
 // WorkerProxy). This file only hands it the env, the cache, KV (RATES,
-// SYNC_STATE and the console's CONSOLE), the sync
+// SYNC_STATE and the console's CONSOLE), the LOGS D1 database, the sync
 // queue and ctx.waitUntil, and acks or retries queue messages as the Rust
 // side says. (scripts/package.mjs copies it to pkg/worker/index.js, with
 // the import below pointing inside the package.)
@@ -30,6 +30,7 @@ function runtime(env, ctx) {
     syncQueue: env.SYNC_QUEUE,
     syncState: env.SYNC_STATE,
     console: env.CONSOLE,
+    logs: env.LOGS,
   };
 }
 
@@ -38,11 +39,12 @@ export default {
     return proxyFor(env).handle(request, runtime(env, ctx));
   },
   // The cron trigger: keeps TaxJar's summary rates for backup estimates,
-  // and syncs the nexus regions the console shows.
+  // syncs the nexus regions the console shows, and applies the logs' retention.
   scheduled(controller, env, ctx) {
     const proxy = proxyFor(env);
     ctx.waitUntil(proxy.refreshRates(runtime(env, ctx)));
     ctx.waitUntil(proxy.syncNexus(runtime(env, ctx)));
+    ctx.waitUntil(proxy.purgeLogs(runtime(env, ctx)));
   },
   // The SYNC_QUEUE consumer: one message at a time, so a transaction and
   // its record are never written by two calls of this isolate at once.

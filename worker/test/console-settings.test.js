@@ -29,6 +29,8 @@ describe("console: settings", () => {
       calculations_enabled: [true, "wrangler.toml"],
       reporting_enabled: [true, "wrangler.toml"],
       backup_estimates: [true, "wrangler.toml"],
+      logging_enabled: [true, "wrangler.toml"],
+      log_retention_days: [7, "wrangler.toml"],
       allowed_origins: [["https://shop.example", "https://other.example"], "wrangler.toml"],
       plugin: ["edgetax", "wrangler.toml"],
       store_url: ["https://shop.example", "wrangler.toml"],

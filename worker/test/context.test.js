@@ -52,17 +52,25 @@ describe("customer fields from browsers", () => {
 
   it("applies a valid context and never forwards it", async () => {
     await fakeReset();
-    const token = sign({ customer_id: "c-ctx-1", exemption_type: "wholesale" });
+    const token = sign({ customer_id: "c-ctx-1", exemption_type: "non_exempt" });
     expect(token).toMatch(/^cc1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
     const res = await call("/v2/taxes", { as: "browser", body: freshCart({ customer_context: token }) });
     expect(res.status).toBe(200);
-    expect(res.json.tax.amount_to_collect).toBe(0);
     const sent = await taxes();
     expect(sent.length).toBe(1);
     expect(sent[0].body.customer_id).toBe("c-ctx-1");
-    expect(sent[0].body.exemption_type).toBe("wholesale");
+    expect(sent[0].body.exemption_type).toBe("non_exempt");
     expect("customer_context" in sent[0].body).toBe(false);
     expect(JSON.stringify(sent[0])).not.toContain("cc1.");
+  });
+
+  it("answers a signed exempt customer zero without a call (the Worker's exempt skip)", async () => {
+    await fakeReset();
+    const token = sign({ customer_id: "c-ctx-1", exemption_type: "wholesale" });
+    const res = await call("/v2/taxes", { as: "browser", body: freshCart({ customer_context: token }) });
+    expect([res.status, res.headers["x-edgetax-source"]]).toEqual([200, "exempt"]);
+    expect([res.json.tax.amount_to_collect, res.json.tax.exemption_type]).toEqual([0, "wholesale"]);
+    expect(await taxes()).toEqual([]);
   });
 
   it("accepts a token made by hand to the documented format, and signed nexus addresses", async () => {
@@ -137,20 +145,23 @@ describe("customer fields from servers", () => {
   it("accepts them directly with a proxy key", async () => {
     await fakeReset();
     const res = await call("/v2/taxes", {
-      as: "server", body: freshCart({ exemption_type: "wholesale", customer_id: "c-srv", nexus_addresses: [{ country: "US", state: "CA" }] }),
+      as: "server", body: freshCart({ exemption_type: "non_exempt", customer_id: "c-srv", nexus_addresses: [{ country: "US", state: "CA" }] }),
     });
     expect(res.status).toBe(200);
-    expect(res.json.tax.amount_to_collect).toBe(0);
     const [sent] = await taxes();
-    expect([sent.body.exemption_type, sent.body.customer_id]).toEqual(["wholesale", "c-srv"]);
+    expect([sent.body.exemption_type, sent.body.customer_id, sent.body.nexus_addresses]).toEqual(["non_exempt", "c-srv", [{ country: "US", state: "CA" }]]);
+    // An exempt server cart is answered zero without a call.
+    const exempt = await call("/v2/taxes", { as: "server", body: freshCart({ exemption_type: "wholesale", customer_id: "c-srv" }) });
+    expect([exempt.headers["x-edgetax-source"], exempt.json.tax.amount_to_collect]).toEqual(["exempt", 0]);
+    expect((await taxes()).length).toBe(1);
   });
 
   it("verifies a context a server sends", async () => {
     await fakeReset();
-    const token = sign({ customer_id: "c-srv-ctx", exemption_type: "government" });
+    const token = sign({ customer_id: "c-srv-ctx", exemption_type: "non_exempt" });
     const res = await call("/v2/taxes", { as: "server", body: freshCart({ customer_context: token }) });
     expect(res.status).toBe(200);
     const [sent] = await taxes();
-    expect([sent.body.exemption_type, sent.body.customer_id, sent.body.customer_context]).toEqual(["government", "c-srv-ctx", undefined]);
+    expect([sent.body.exemption_type, sent.body.customer_id, sent.body.customer_context]).toEqual(["non_exempt", "c-srv-ctx", undefined]);
   });
 });

@@ -170,6 +170,11 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             return calls::tested(&sent.done, sent.ms);
         }
         Call::ReadNexus => return calls::read_nexus(&live),
+        Call::ReadLogs | Call::DownloadLogs => {
+            let download = call == Call::DownloadLogs;
+            return super::logs::read(state, runtime, &request.url(), download).await;
+        }
+        Call::Savings => return super::logs::savings(state, runtime).await,
         Call::SaveSettings
         | Call::SaveToken
         | Call::ForgetToken

@@ -52,11 +52,23 @@ export interface WorkerSyncState {
   put(key: string, value: string): Promise<void>;
 }
 
-/** Failed console sign-ins per address (`env.CONSOLE`, a KV namespace). */
+/** The console's KV namespace (`env.CONSOLE`): failed sign-ins per address, saved settings, the sealed API token, nexus. */
 export interface WorkerConsoleStore {
   get(key: string): Promise<string | null>;
   put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
   delete(key: string): Promise<void>;
+}
+
+/** The logs for support (`env.LOGS`, a D1 database). */
+export interface WorkerLogs {
+  prepare(query: string): WorkerLogsStatement;
+}
+
+/** A D1 prepared statement. */
+export interface WorkerLogsStatement {
+  bind(...values: (string | number | null)[]): WorkerLogsStatement;
+  all(): Promise<{ results: Record<string, string | number | null>[] }>;
+  run(): Promise<unknown>;
 }
 
 /** Where summary rates are kept (a Workers KV namespace). */
@@ -92,5 +104,7 @@ export interface WorkerRuntime {
   syncState?: WorkerSyncState;
   /** `env.CONSOLE`: failed console sign-ins; without it nobody signs in to /console. */
   console?: WorkerConsoleStore;
+  /** `env.LOGS`: the logs for support; without it nothing is logged. */
+  logs?: WorkerLogs;
 }
 "#;
