@@ -10,6 +10,7 @@
 //! log line's writing. TaxJar is called through `bindings::http` by the
 //! core's attempt driver. Every decision is made by [`crate::proxy`].
 
+mod backfill;
 mod console;
 mod flight;
 mod io;
@@ -218,6 +219,24 @@ impl WorkerProxy {
         })
     }
 
+    /// The dead-letter queue's consumer, per message: records it as dead
+    /// for the console (which can send it again). Never rejects.
+    #[wasm_bindgen(js_name = deadLetter, unchecked_return_type = "Promise<void>")]
+    pub fn dead_letter(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
+        runtime: WorkerRuntime,
+    ) -> Promise {
+        let state = self.state.clone();
+        future_to_promise(async move {
+            let live = console::refreshed(&state, &runtime).await;
+            if let Ok(config) = &live.config {
+                sync::dead(&state, config, &body, &runtime).await;
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
     /// The scheduled handler's other job: fetches `/v2/nexus/regions`
     /// and keeps them for the console and `GET /v2/nexus/regions` (with
     /// the console on, its `CONSOLE` KV bound and a token set). Never
@@ -362,7 +381,7 @@ async fn admit(
     }
     if admitted.matched.route.kind == Kind::Sync {
         let reply = match flow::check_sync_body(admitted, &bytes) {
-            Ok(()) => sync::enqueue(config, admitted, &bytes, runtime).await,
+            Ok(()) => sync::enqueue(state, config, admitted, &bytes, runtime).await,
             Err(reply) => reply,
         };
         return finish(reply, CacheStatus::None);

@@ -18,11 +18,14 @@
 //! | vault | [`vault`] | the pasted API token: checked, sealed (AES-GCM) and shown as its last 4 |
 //! | live | [`live`] | the env, the saved settings and the token merged, and when to read KV again |
 //! | calls | [`calls`] | the answers of the calls the Worker completes with KV or TaxJar |
+//! | Transaction Sync | [`transactions`] | each order and refund received, what its delivery came to, retries |
+//! | backfill | [`backfill`] | Backfill Transactions: an upload checked, decided by its dates, or exported as CSV |
 //! | page | [`page`] | the page, its script and its style |
 //!
 //! The console shares nothing with the proxy's callers: no CORS on its
 //! routes, proxy keys mean nothing there, and the proxy never reads cookies.
 
+pub mod backfill;
 pub mod calls;
 pub mod limit;
 pub mod live;
@@ -34,6 +37,7 @@ pub mod savings;
 pub mod session;
 pub mod settings;
 pub mod status;
+pub mod transactions;
 pub mod vault;
 
 pub use live::Live;

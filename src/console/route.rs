@@ -21,7 +21,7 @@ pub const CSP: &str =
 pub(crate) const SIGN_IN_BODY_LIMIT: usize = 4096;
 
 /// The console's routes: path, the methods it takes.
-pub(crate) const ROUTES: [(&str, &str); 15] = [
+pub(crate) const ROUTES: [(&str, &str); 19] = [
     ("/console", "GET"),
     ("/console/", "GET"),
     ("/console/console.css", "GET"),
@@ -37,6 +37,10 @@ pub(crate) const ROUTES: [(&str, &str); 15] = [
     ("/console/api/logs", "GET"),
     ("/console/api/logs/download", "GET"),
     ("/console/api/savings", "GET"),
+    ("/console/api/sync", "GET"),
+    ("/console/api/sync/retry", "POST"),
+    ("/console/api/backfill", "GET, POST"),
+    ("/console/api/backfill/csv", "POST"),
 ];
 
 /// A console request's head, as the Worker read it: the proxy's [`Head`]
@@ -95,6 +99,31 @@ pub enum Call {
     DownloadLogs,
     /// `GET /console/api/savings`: [`super::savings::summary`].
     Savings,
+    /// `GET /console/api/sync`: [`super::transactions::view`].
+    ReadSync,
+    /// `POST /console/api/sync/retry`: a failing or dead transaction queued again.
+    RetrySync,
+    /// `POST /console/api/backfill`: an upload queued ([`super::backfill`]).
+    Backfill,
+    /// `GET /console/api/backfill?batch=…`: [`super::transactions::progress`].
+    BackfillProgress,
+    /// `POST /console/api/backfill/csv`: the upload as TaxJar's CSV import file.
+    BackfillCsv,
+}
+
+impl Call {
+    /// Whether the call reads a JSON body.
+    pub fn takes_body(self) -> bool {
+        matches!(
+            self,
+            Call::SaveSettings
+                | Call::SaveToken
+                | Call::SaveAddresses
+                | Call::RetrySync
+                | Call::Backfill
+                | Call::BackfillCsv
+        )
+    }
 }
 
 /// What a sign-in answered, and what to keep of the caller's failures.
@@ -211,6 +240,11 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
         ("/console/api/logs", _) => Call::ReadLogs,
         ("/console/api/logs/download", _) => Call::DownloadLogs,
         ("/console/api/savings", _) => Call::Savings,
+        ("/console/api/sync", _) => Call::ReadSync,
+        ("/console/api/sync/retry", _) => Call::RetrySync,
+        ("/console/api/backfill", "GET") => Call::BackfillProgress,
+        ("/console/api/backfill", _) => Call::Backfill,
+        ("/console/api/backfill/csv", _) => Call::BackfillCsv,
         ("/console/api/session", "DELETE") => {
             let cookie = session::clear_cookie(!session::local_host(host));
             return done(
@@ -219,7 +253,7 @@ pub fn front(console: &Console, head: &ConsoleHead, now: u64, log: &mut LogEntry
         }
         _ => return done(session_body(keys, &session)),
     };
-    if head.head.method == "PUT" && !is_json(head) {
+    if call.takes_body() && !is_json(head) {
         return done(Reply::error(415, "Content-Type must be application/json"));
     }
     Step::Call(call)

@@ -169,7 +169,7 @@ pub(crate) fn jobs(
 }
 
 /// What the job syncs and its transaction id at TaxJar.
-pub(crate) fn job_id(job: &Job, options: &TransactionOptions) -> Result<(Resource, String), Error> {
+pub fn job_id(job: &Job, options: &TransactionOptions) -> Result<(Resource, String), Error> {
     match job {
         Job::Order { order } => {
             let id = order_transaction_id(&read_order(order, "order.")?)?;
@@ -312,6 +312,11 @@ pub struct Delivered {
     pub record: Option<SyncRecord>,
     /// True when the queue should deliver the message again.
     pub retry: bool,
+    /// What it came to, for the console: `created`, `updated`,
+    /// `deleted`, `skipped` or `failing` (to be retried).
+    pub status: &'static str,
+    /// Why it is failing, or why it was skipped.
+    pub detail: Option<String>,
 }
 
 impl<L: FnMut(&str)> Attempts for Delivery<'_, L> {
@@ -335,15 +340,29 @@ impl<L: FnMut(&str)> Attempts for Delivery<'_, L> {
                 self.attempt = *fallback;
                 Then::Send
             }
-            Step::Retry { record, .. } => Then::Done(Delivered {
+            Step::Retry { record, reason } => Then::Done(Delivered {
                 record,
                 retry: true,
+                status: "failing",
+                detail: Some(reason),
             }),
             Step::Done(outcome) => Then::Done(Delivered {
+                status: done_status(outcome.action),
+                detail: outcome.reason,
                 record: outcome.record,
                 retry: false,
             }),
         }
+    }
+}
+
+/// The console's name for what a finished job did.
+pub(crate) fn done_status(action: Action) -> &'static str {
+    match action {
+        Action::Create => "created",
+        Action::Update => "updated",
+        Action::Delete => "deleted",
+        Action::Skip => "skipped",
     }
 }
 

@@ -31,13 +31,32 @@ const cart = (zip = "90002") => ({
   line_items: [{ id: "1", quantity: 1, unit_price: "25.00" }],
 });
 
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+/** Waits until `check()` is true (every 250 ms, at most 15 s). */
+async function until(check) {
+  for (let i = 0; i < 60; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("timed out waiting");
+}
+
+/** The transaction ids of the orders the fake TaxJar holds. */
+async function fakeOrders() {
+  const state = await (await fetch(`${stack.demo.fakeUrl}/__fake/state`)).json();
+  return state.orders.map((t) => t.transaction_id);
+}
+
+/** With UPDATE_SCREENSHOTS, the section `selector` (else the page) as docs/screenshots/`name`. */
+async function shot(page, name, selector) {
+  if (!SHOTS) return;
+  if (selector) await page.locator(selector).screenshot({ path: join(SHOTS, name) });
+  else await page.screenshot({ path: join(SHOTS, name) });
 }
 
 test("onboarding: a pasted token is verified by TaxJar, kept sealed, and used with no secret", async () => {
   // 422 is the wrong token's answer, expected here.
   const { context, page, problems } = await openConsolePage(stack, (status, path) => status === 422 && path === "/console/api/token");
+  await shot(page, "console-signin.png");
   await signInWithKeyboard(page, stack.demo.consoleKey);
   assert.equal(await page.locator("#token").textContent(), "not configured");
   assert.deepEqual(await seriousViolations(page), [], "signed in, no token");
@@ -69,7 +88,7 @@ test("onboarding: a pasted token is verified by TaxJar, kept sealed, and used wi
   await page.locator("#test-result.ok").waitFor();
   assert.match(await page.locator("#test-result").textContent(), /^Connected: TaxJar accepted the API token \(200, \d+ ms\)\.$/);
   assert.deepEqual(await seriousViolations(page), [], "token pasted, connection tested");
-  await shot(page, "console-connection.png");
+  await shot(page, "console-connection.png", "#status");
 
   // A cart is now calculated by TaxJar (the fake), with the pasted token.
   const before = stack.demo.fake.requests.filter((r) => r.path === "/v2/taxes").length;
@@ -103,7 +122,7 @@ test("settings: calculations and reporting switched off and on with the keyboard
   assert.equal(await source("calculations_enabled"), "this console");
   assert.equal(await page.locator("#set-calculations_enabled").isChecked(), false);
   assert.deepEqual(await seriousViolations(page), [], "settings saved");
-  await shot(page, "console-settings.png");
+  await shot(page, "console-settings.png", "#settings");
 
   const off = await post("/v2/taxes", cart("90004"));
   assert.deepEqual([off.status, off.json.detail], [503, "calculations disabled"]);
@@ -193,7 +212,7 @@ test("nexus: regions synced from the fake; an address added with the keyboard, a
   await page.locator("#message").filter({ hasText: "Address added." }).waitFor();
   assert.deepEqual(await page.locator("#addresses li span").allTextContents(), ["San Francisco, CA 94107, US"]);
   assert.deepEqual(await seriousViolations(page), [], "an address added");
-  await shot(page, "console-nexus.png");
+  await shot(page, "console-nexus.png", "#nexus");
 
   // Every tax request now carries it.
   const taxed = await post("/v2/taxes", cart("90006"));
@@ -238,7 +257,8 @@ test("logs and savings: the calls made are listed without the token, filtered, d
   assert.match(await first.locator("pre").first().textContent(), /"to_zip":"abc"/);
   assert.equal((await page.content()).includes(stack.demo.fakeToken), false);
   assert.deepEqual(await seriousViolations(page), [], "logs and savings");
-  await shot(page, "console-logs.png");
+  await shot(page, "console-savings.png", "#savings");
+  await shot(page, "console-logs.png", "#logs");
 
   // Filter 4xx with the keyboard.
   await page.locator("#log-status").selectOption("4xx");
@@ -252,6 +272,58 @@ test("logs and savings: the calls made are listed without the token, filtered, d
   assert.equal(href, "/console/api/logs/download?status=4xx");
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#log-download").click()]);
   assert.match(download.suggestedFilename(), /^edgetax-logs-\d{4}-\d{2}-\d{2}\.json$/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("Transaction Sync: a failing order retried from the console; a backfill upload followed to the end", async () => {
+  const admin = await adminApi();
+  if ((await admin("GET", "status")).json.api_token.source !== "console") {
+    assert.equal((await admin("PUT", "token", { api_token: stack.demo.fakeToken })).status, 200);
+  }
+  const platformOrder = (id, created_at = "2024-03-01T10:00:00Z") => ({
+    id, created_at, status: "completed", from_country: "US", from_zip: "92093", from_state: "CA",
+    to_country: "US", to_zip: "90002", to_state: "CA", shipping: 5, sales_tax: "0.93",
+    line_items: [{ id: "1", quantity: 1, unit_price: "10.00" }],
+  });
+  // The first delivery of e2e-1 fails: it is listed as failing.
+  stack.demo.fake.setFailure({ status: 500, times: 1, path: "/v2/transactions" });
+  assert.equal((await post("/sync/orders", platformOrder("e2e-1"))).status, 202);
+  const { context, page, problems } = await openConsolePage(stack);
+  await signInWithKeyboard(page, stack.demo.consoleKey);
+  const failing = page.locator("#recent li", { hasText: "order e2e-1" });
+  await until(async () => (await admin("GET", "sync")).json.recent.some((t) => t.id === "e2e-1" && t.status === "failing"));
+  await page.reload();
+  await page.locator("#signed-in").waitFor({ state: "visible" });
+  await failing.locator(".status-failing").waitFor();
+  assert.deepEqual(await seriousViolations(page), [], "a failing transaction");
+  await failing.getByRole("button", { name: "Retry order e2e-1" }).focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#message").filter({ hasText: "order e2e-1 was queued again." }).waitFor();
+  await until(async () => (await admin("GET", "sync")).json.recent.some((t) => t.id === "e2e-1" && t.status === "created"));
+  assert.equal((await fakeOrders()).filter((id) => id === "e2e-1").length, 1);
+
+  // Backfill: 30 orders in range, 5 out of it, uploaded as a file.
+  const orders = [
+    ...Array.from({ length: 30 }, (_, i) => platformOrder(`bf-e2e-${i}`)),
+    ...Array.from({ length: 5 }, (_, i) => platformOrder(`bf-old-${i}`, "2022-01-01T00:00:00Z")),
+  ];
+  await page.locator("#backfill-file").setInputFiles({ name: "orders.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ orders })) });
+  await page.locator("#backfill-from").fill("2024-01-01");
+  await page.locator("#backfill-to").fill("2024-12-31");
+  await page.locator("#backfill-form button[type=submit]").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#backfill-counts").filter({ hasText: "Done." }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator("#backfill-counts").textContent(), "35 received, 30 sent, 5 skipped, 0 failed. Done.");
+  assert.equal(await page.locator("#backfill-bar").getAttribute("value"), "35");
+  assert.deepEqual(await seriousViolations(page), [], "a finished backfill");
+  await shot(page, "console-sync.png", "#sync");
+  const stored = (await fakeOrders()).filter((id) => id.startsWith("bf-"));
+  assert.deepEqual(stored.sort(), orders.slice(0, 30).map((o) => o.id).sort());
+
+  // The same upload as TaxJar's CSV import file.
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#backfill-csv").click()]);
+  assert.equal(download.suggestedFilename(), "taxjar-transactions.csv");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -49,8 +49,17 @@ export default {
   // The SYNC_QUEUE consumer: one message at a time, so a transaction and
   // its record are never written by two calls of this isolate at once.
   // After max_retries (wrangler.toml) a message goes to the dead-letter queue.
+  // The dead-letter queue's consumer (a queue named *-dlq): each message is
+  // recorded as dead, for the console to show and send again.
   async queue(batch, env, ctx) {
     const proxy = proxyFor(env);
+    if (batch.queue.endsWith("-dlq")) {
+      for (const message of batch.messages) {
+        await proxy.deadLetter(message.body, runtime(env, ctx));
+        message.ack();
+      }
+      return;
+    }
     for (const message of batch.messages) {
       const delaySeconds = await proxy.syncMessage(message.body, message.attempts, runtime(env, ctx));
       if (delaySeconds === undefined) message.ack();

@@ -14,30 +14,11 @@
 import { expect, it } from "vitest";
 import { seededRandom } from "../../tests/fake-taxjar/failures.mjs";
 import { call, FAKE, fakeFail, logLines, withEnv } from "./helpers.js";
-import { deliverBatch, order as platformOrder } from "./queue.js";
+import { drainQueue, FAILURES, order as platformOrder, settledRequests } from "./queue.js";
 
 const ORDERS = 1000;
 const SEED = 20260410;
-const BATCH = 10; // max_batch_size in wrangler.toml
-const MAX_ATTEMPTS = 11; // max_retries + 1
 const TIMEOUT_MS = 200; // UPSTREAM_TIMEOUT_MS for this test
-const SLOW_MS = 400; // a "slow" upstream answers after the Worker gave up
-const BACKOFF_MS_PER_S = 2; // real milliseconds waited per second of retry delay
-
-// One in ten failed calls of each kind. "lost-*" and "late-commit" are the
-// cases where the write lands at TaxJar but the Worker never hears so.
-const FAILURES = [
-  { label: "500", status: 500 },
-  { label: "502-html", status: 502, body: "<html><body>Bad gateway</body></html>", contentType: "text/html" },
-  { label: "503", status: 503 },
-  { label: "504-slow", status: 504, delayMs: SLOW_MS },
-  { label: "429", status: 429, retryAfter: 1 },
-  { label: "429-bare", status: 429 },
-  { label: "reset", reset: true },
-  { label: "late-commit", delayMs: SLOW_MS },
-  { label: "lost-502", afterCommit: true, status: 502 },
-  { label: "lost-reset", afterCommit: true, reset: true },
-];
 
 const cents = (value) => Math.round(Number(value) * 100);
 const money = (c) => (c / 100).toFixed(2);
@@ -105,51 +86,6 @@ function shuffle(list, random) {
     [list[i], list[j]] = [list[j], list[i]];
   }
   return list;
-}
-
-/**
- * Delivers `bodies` in batches of 10 until none is left; a retried message
- * comes back in the next round with attempts + 1, unless it had its 11th.
- */
-async function drainQueue(bodies, testEnv) {
-  let pending = bodies.map((body, i) => ({ id: `msg-${i}`, body, attempts: 1 }));
-  const stats = { rounds: 0, deliveries: 0, retries: [], dlq: [] };
-  while (pending.length > 0) {
-    stats.rounds += 1;
-    const next = [];
-    for (let start = 0; start < pending.length; start += BATCH) {
-      const chunk = pending.slice(start, start + BATCH);
-      const { acked, retries } = await deliverBatch(chunk, testEnv);
-      stats.deliveries += chunk.length;
-      stats.retries.push(...retries.map((r) => ({ ...r, round: stats.rounds })));
-      // Every message is acked or retried, none left to the default.
-      expect(acked.length + retries.length).toBe(chunk.length);
-      const retried = new Set(retries.map((r) => r.id));
-      for (const p of chunk) {
-        if (!retried.has(p.id)) continue;
-        if (p.attempts >= MAX_ATTEMPTS) stats.dlq.push(p);
-        else next.push({ ...p, attempts: p.attempts + 1 });
-      }
-    }
-    pending = next;
-    // A retry waits 10 s or more: every late answer has landed by then.
-    await settledRequests();
-    // The backoff, 500 times faster (10 s → 20 ms), so that a stall of
-    // this busy machine cannot pass for ten failures in a row.
-    const asked = Math.max(0, ...stats.retries.filter((r) => r.round === stats.rounds).map((r) => r.delaySeconds));
-    await new Promise((resolve) => setTimeout(resolve, asked * BACKOFF_MS_PER_S));
-  }
-  return stats;
-}
-
-/** The fake's requests once every late one (answered after a timeout) is settled. */
-async function settledRequests() {
-  for (let i = 0; ; i++) {
-    const requests = await (await fetch(`${FAKE}/__fake/requests`)).json();
-    const open = requests.filter((r) => r.status === null && r.servedStatus === undefined && r.failure !== "reset");
-    if (open.length === 0 || i === 50) return requests;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 it("1,000 orders and 1,000 refunds land exactly once with 30% of upstream calls failing", { timeout: 600_000 }, async () => {

@@ -29,7 +29,7 @@ export function sessionId() {
 extern "C" {
     /// 16 random bytes from `crypto.getRandomValues`, as 32 hex digits.
     #[wasm_bindgen(js_name = sessionId)]
-    fn session_id() -> String;
+    pub(super) fn random_id() -> String;
 }
 
 #[wasm_bindgen]
@@ -72,7 +72,7 @@ pub(super) async fn sign_in(
     let body = read_body(request, SIGN_IN_BODY_LIMIT)
         .await
         .filter(|bytes| bytes.len() <= SIGN_IN_BODY_LIMIT);
-    let id = session_id();
+    let id = random_id();
     let signed = route::sign_in(
         console,
         head,
@@ -175,6 +175,13 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             return super::logs::read(state, runtime, &request.url(), download).await;
         }
         Call::Savings => return super::logs::savings(state, runtime).await,
+        Call::ReadSync
+        | Call::RetrySync
+        | Call::Backfill
+        | Call::BackfillProgress
+        | Call::BackfillCsv => {
+            return super::backfill::answer(state, call, request, runtime).await;
+        }
         Call::SaveSettings
         | Call::SaveToken
         | Call::ForgetToken

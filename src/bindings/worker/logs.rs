@@ -22,9 +22,11 @@ extern "C" {
     /// See `WorkerLogs` in the TypeScript section (a D1 database).
     #[wasm_bindgen(typescript_type = "WorkerLogs")]
     #[derive(Clone)]
-    type LogsDb;
+    pub(super) type LogsDb;
     #[wasm_bindgen(method, catch)]
     fn prepare(this: &LogsDb, sql: &str) -> Result<Statement, JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn batch(this: &LogsDb, statements: &Array) -> Result<Promise, JsValue>;
 
     type Statement;
     #[wasm_bindgen(method, catch)]
@@ -33,7 +35,7 @@ extern "C" {
     fn run(this: &Statement) -> Result<Promise, JsValue>;
 
     #[wasm_bindgen(method, getter)]
-    fn logs(this: &WorkerRuntime) -> Option<LogsDb>;
+    pub(super) fn logs(this: &WorkerRuntime) -> Option<LogsDb>;
 }
 
 /// `sql` with `params` bound (D1's `bind(...values)`).
@@ -72,12 +74,50 @@ async fn rows(db: &LogsDb, sql: &str, params: &[Param]) -> Option<String> {
     JSON::stringify(&list).ok()?.as_string()
 }
 
-/// Makes the table once per isolate.
+/// Runs `statements` as one D1 batch (one transaction); whether it worked.
+pub(super) async fn exec_all(
+    state: &State,
+    db: &LogsDb,
+    statements: &[(&str, Vec<Param>)],
+) -> bool {
+    if !ready(state, db).await {
+        return false;
+    }
+    let list = Array::new();
+    for (sql, params) in statements {
+        match statement(db, sql, params) {
+            Some(s) => list.push(&s),
+            None => return false,
+        };
+    }
+    match db.batch(&list) {
+        Ok(promise) => JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The rows of `sql` as JSON text, the tables made first.
+pub(super) async fn query(
+    state: &State,
+    db: &LogsDb,
+    sql: &str,
+    params: &[Param],
+) -> Option<String> {
+    if !ready(state, db).await {
+        return None;
+    }
+    rows(db, sql, params).await
+}
+
+/// Makes the tables once per isolate.
 async fn ready(state: &State, db: &LogsDb) -> bool {
     if state.logs_ready.get() {
         return true;
     }
-    for sql in logs::SCHEMA {
+    for sql in logs::SCHEMA
+        .iter()
+        .chain(&crate::console::transactions::SCHEMA)
+    {
         if !exec(db, sql, &[]).await {
             return false;
         }

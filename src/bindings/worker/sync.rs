@@ -8,16 +8,19 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::bindings::clock::now_ms;
 use crate::bindings::http::Js;
+use crate::console::logs::Param;
+use crate::console::transactions as tx;
 use crate::http::drive;
 use crate::proxy::config::Config;
 use crate::proxy::flow::Admitted;
 use crate::proxy::sync::{self as plan, Delivery, Job};
 use crate::proxy::Reply;
-use crate::sync::engine::{Plan, SyncRecord};
+use crate::sync::engine::{Plan, Resource, SyncRecord};
 use crate::sync::TransactionOptions;
 
-use super::{State, WorkerRuntime};
+use super::{logs, State, WorkerRuntime};
 
 #[wasm_bindgen]
 extern "C" {
@@ -51,6 +54,7 @@ fn options(config: &Config) -> TransactionOptions {
 /// `POST /sync/orders` and `/sync/refunds`: checks the whole body, then
 /// queues one message per order or refund and answers 202 `{ queued }`.
 pub(super) async fn enqueue(
+    state: &State,
     config: &Config,
     admitted: &Admitted,
     bytes: &[u8],
@@ -61,25 +65,130 @@ pub(super) async fn enqueue(
         Ok(jobs) => jobs,
         Err(reply) => return reply,
     };
-    let Some(queue) = runtime.sync_queue() else {
-        return Reply::error(503, "SYNC_QUEUE is not bound");
-    };
-    let messages = Array::new();
-    for job in &jobs {
-        let text = serde_json::to_string(job).unwrap_or_default();
-        let message = Object::new();
-        let _ = Reflect::set(&message, &"body".into(), &JsValue::from_str(&text));
-        messages.push(&message);
+    let options = options(config);
+    let queued: Vec<Queued> = jobs
+        .into_iter()
+        .filter_map(|job| {
+            let (resource, id) = plan::job_id(&job, &options).ok()?;
+            Some(Queued {
+                kind: kind_of(resource),
+                id,
+                job,
+                skipped: None,
+            })
+        })
+        .collect();
+    match send(state, runtime, &queued, None).await {
+        Ok(()) => plan::queued(queued.len()),
+        Err(reply) => reply,
     }
-    let sent = match queue.send_batch(&messages) {
-        Ok(promise) => JsFuture::from(promise).await.is_ok(),
-        Err(_) => false,
-    };
-    if sent {
-        plan::queued(jobs.len())
+}
+
+/// A job to queue (or, from a backfill, recorded as skipped with why).
+pub(super) struct Queued {
+    pub kind: &'static str,
+    pub id: String,
+    pub job: Job,
+    pub skipped: Option<String>,
+}
+
+/// The console's name of a resource.
+pub(super) fn kind_of(resource: Resource) -> &'static str {
+    if resource == Resource::Refund {
+        "refund"
     } else {
-        Reply::error(503, "the sync queue refused the messages")
+        "order"
     }
+}
+
+/// The most messages and bytes of one `sendBatch` (Queues' limits: 100
+/// messages and 256 KB).
+const SEND_MESSAGES: usize = 100;
+const SEND_BYTES: usize = 200 * 1024;
+
+/// Queues every job not skipped (in `sendBatch`es within Queues' limits),
+/// and records each job in the console's `transactions` table (with
+/// `LOGS` bound): `received`, or `skipped` with why. A batch the queue
+/// refused is an error; what was sent before it stays sent.
+pub(super) async fn send(
+    state: &State,
+    runtime: &WorkerRuntime,
+    jobs: &[Queued],
+    batch: Option<&str>,
+) -> Result<(), Reply> {
+    let Some(queue) = runtime.sync_queue() else {
+        return Err(Reply::error(503, "SYNC_QUEUE is not bound"));
+    };
+    let now = now_ms() as u64;
+    let mut rows = Vec::new();
+    let (mut messages, mut bytes) = (Array::new(), 0);
+    for (i, queued) in jobs.iter().enumerate() {
+        let text = serde_json::to_string(&queued.job).unwrap_or_default();
+        rows.push((
+            tx::RECEIVED,
+            tx::received(queued.kind, &queued.id, batch, &text, now),
+        ));
+        if let Some(reason) = &queued.skipped {
+            rows.push((
+                tx::OUTCOME,
+                tx::outcome(queued.kind, &queued.id, "skipped", Some(reason), now),
+            ));
+        } else {
+            let message = Object::new();
+            let _ = Reflect::set(&message, &"body".into(), &JsValue::from_str(&text));
+            messages.push(&message);
+            bytes += text.len();
+        }
+        let last = i + 1 == jobs.len();
+        let full = messages.length() as usize >= SEND_MESSAGES || bytes >= SEND_BYTES;
+        if messages.length() > 0 && (full || last) {
+            let sent = match queue.send_batch(&messages) {
+                Ok(promise) => JsFuture::from(promise).await.is_ok(),
+                Err(_) => false,
+            };
+            if !sent {
+                return Err(Reply::error(503, "the sync queue refused the messages"));
+            }
+            (messages, bytes) = (Array::new(), 0);
+        }
+    }
+    if let Some(db) = runtime.logs() {
+        // The console's record; a lost write loses no transaction.
+        let statements: Vec<(&str, Vec<Param>)> = rows;
+        if !logs::exec_all(state, &db, &statements).await {
+            state.log(r#"{"level":"error","event":"sync_track_failed","detail":"the LOGS D1 database could not be written"}"#);
+        }
+    }
+    Ok(())
+}
+
+/// Records what a delivery came to in the console's table (with `LOGS`).
+async fn track(
+    state: &State,
+    runtime: &WorkerRuntime,
+    kind: &str,
+    id: &str,
+    status: &str,
+    detail: Option<&str>,
+) {
+    if let Some(db) = runtime.logs() {
+        let row = (
+            tx::OUTCOME,
+            tx::outcome(kind, id, status, detail, now_ms() as u64),
+        );
+        let _ = logs::exec_all(state, &db, &[row]).await;
+    }
+}
+
+/// A message the dead-letter queue delivers: recorded as `dead`.
+pub(super) async fn dead(state: &State, config: &Config, body: &JsValue, runtime: &WorkerRuntime) {
+    let job: Option<Job> = body.as_string().and_then(|t| serde_json::from_str(&t).ok());
+    let Some((resource, id)) = job.and_then(|job| plan::job_id(&job, &options(config)).ok()) else {
+        state.log(r#"{"level":"error","event":"dead_letter","detail":"an unreadable message"}"#);
+        return;
+    };
+    let detail = "in the dead-letter queue: every delivery failed";
+    track(state, runtime, kind_of(resource), &id, "dead", Some(detail)).await;
 }
 
 /// The consumer's work on one message body: `None` when it is done (ack),
@@ -115,13 +224,26 @@ pub(super) async fn process(
         Some(state) => read_record(state, &key).await,
         None => None,
     };
+    let kind = kind_of(resource);
     let attempt = match plan::plan(&job, record.as_ref(), &options, "") {
         Ok(Plan::Send(attempt)) => *attempt,
         Ok(Plan::Skip(outcome)) => {
             state.log(&plan::skip_line(resource, &outcome));
+            track(
+                state,
+                runtime,
+                kind,
+                &id,
+                "skipped",
+                outcome.reason.as_deref(),
+            )
+            .await;
             return None;
         }
-        Err(error) => return dropped(state, &error),
+        Err(error) => {
+            track(state, runtime, kind, &id, "dead", Some(&error.to_string())).await;
+            return dropped(state, &error);
+        }
     };
     let live = state.live();
     let mut delivery = Delivery {
@@ -135,6 +257,15 @@ pub(super) async fn process(
     };
     let delivered = drive(&mut delivery, &Js).await.done;
     keep(records.as_ref(), &key, delivered.record.as_ref()).await;
+    track(
+        state,
+        runtime,
+        kind,
+        &id,
+        delivered.status,
+        delivered.detail.as_deref(),
+    )
+    .await;
     if delivered.retry {
         retry
     } else {
