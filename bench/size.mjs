@@ -45,9 +45,11 @@ const BROWSER_GOAL = 80 * 1024;
 // addresses 6,740 more (-> 335,630); the D1 logs, the savings chart and
 // the Worker's own no-nexus and exempt zeros 12,461 more (-> 348,091);
 // Transaction Sync's counts, dead-letter retry and Backfill Transactions
-// 14,785 more (-> 362,876). The ceiling is 307,522 plus the console's
-// measured bytes, so nothing else may grow. See docs/BENCHMARKS.md.
-const SERVER_CEILING = 307_522 + 9_089 + 13_479 + 6_740 + 12_461 + 14_785;
+// 14,785 more (-> 362,876); CSV uploads and every other call to TaxJar
+// (deliveries, the console's, the cron's) in the D1 logs 4,269 more
+// (-> 367,145). The ceiling is 307,522 plus the console's measured bytes,
+// so nothing else may grow. See docs/BENCHMARKS.md.
+const SERVER_CEILING = 307_522 + 9_089 + 13_479 + 6_740 + 12_461 + 14_785 + 4_269;
 
 const gzip9 = (bytes) => execFileSync("gzip", ["-9", "-c"], { input: bytes, maxBuffer: 1 << 28 }).length;
 const brotli = (bytes) =>

@@ -110,7 +110,7 @@ fn the_filter_reads_the_query_and_binds_every_value() {
     assert_eq!(
         sql,
         "SELECT at, route, method, status, ms, cart_key, source, request, response FROM calls \
-         WHERE day >= ?1 AND day <= ?2 AND route = ?3 AND status >= ?4 AND status <= ?5 \
+         WHERE day >= ?1 AND day <= ?2 AND (route = ?3 OR route LIKE ?3 || '/%') AND status >= ?4 AND status <= ?5 \
          ORDER BY at DESC, rowid DESC LIMIT ?6 OFFSET ?7"
     );
     assert_eq!(
@@ -237,4 +237,42 @@ fn the_savings_count_each_source_per_day_and_the_month_so_far() {
         empty["month_to_date"]["free_percent"],
         serde_json::Value::Null
     );
+}
+
+#[test]
+fn calls_outside_a_proxied_request_are_rows_too() {
+    use edgetax::proxy::log::Call;
+    use edgetax::proxy::{Outcome, UpstreamRequest};
+    let request = UpstreamRequest {
+        method: "POST".into(),
+        url: "https://api.taxjar.com/v2/transactions/orders?x=1".into(),
+        headers: vec![("Authorization".into(), "Bearer tj-secret-token-123".into())],
+        body: Some(r#"{"transaction_id":"1001"}"#.into()),
+    };
+    let answered = Outcome::Answered {
+        status: 201,
+        body: r#"{"order":{"transaction_id":"1001"}}"#.into(),
+        retry_after: None,
+    };
+    let call = Call::of(&request, &answered, 83.6);
+    assert_eq!(
+        (
+            call.method.as_str(),
+            call.path.as_str(),
+            call.status,
+            call.ms
+        ),
+        ("POST", "/v2/transactions/orders", 201, 84)
+    );
+    let row = logs::call_row(&call, NOW, &Redactor::new(["1001"]));
+    assert_eq!(
+        (row.route.as_str(), row.source, row.cart_key.as_deref()),
+        ("/v2/transactions/orders", "taxjar", None)
+    );
+    assert_eq!(
+        row.request.as_deref(),
+        Some(r#"{"transaction_id":"[REDACTED]"}"#)
+    );
+    let timed_out = Call::of(&request, &Outcome::TimedOut, 5000.0);
+    assert_eq!((timed_out.status, timed_out.response), (0, None));
 }

@@ -104,3 +104,51 @@ fn an_upload_is_checked_and_decided_by_its_dates() {
         "orders[0].created_at"
     );
 }
+
+#[test]
+fn a_csv_upload_is_read_as_orders_and_refunds() {
+    let csv = "\u{feff}type,id,created_at,status,from_country,from_zip,from_state,to_country,to_zip,to_state,shipping,sales_tax,order_id,line_items.id,line_items.quantity,line_items.unit_price,line_items.description\r\n\
+        order,1001,2024-03-10,completed,US,92093,CA,US,90002,CA,5,1.85,,1,1,10.00,\"Mug, \"\"large\"\"\"\r\n\
+        order,1001,2024-03-10,completed,US,92093,CA,US,90002,CA,5,1.85,,2,1,10.00,Plate\r\n\
+        refund,r1,2024-03-12,,,,,,,,,,1001,,,,\r\n\
+        \r\n";
+    let (orders, refunds) = backfill::from_csv(csv).unwrap();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0]["line_items"][0]["description"], "Mug, \"large\"");
+    assert_eq!(orders[0]["line_items"][1]["id"], "2");
+    assert_eq!(orders[0]["shipping"], "5");
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(
+        refunds[0]["refund"],
+        serde_json::json!({"id": "r1", "created_at": "2024-03-12"})
+    );
+    assert_eq!(refunds[0]["order"]["id"], "1001");
+    // Through the upload: checked and decided as the JSON one.
+    let body = serde_json::json!({ "from": "2024-03-01", "csv": csv }).to_string();
+    let items = backfill::read(&body, &TransactionOptions::default()).unwrap();
+    let decided: Vec<(&str, &str)> = items.iter().map(|i| (i.kind, i.id.as_str())).collect();
+    assert_eq!(decided, vec![("order", "1001"), ("refund", "r1-refund")]);
+
+    let refused = |csv: &str| backfill::from_csv(csv).unwrap_err().message;
+    assert_eq!(refused(""), "the CSV file is empty");
+    assert_eq!(
+        refused("type,name\r\norder,x\r\n"),
+        "the CSV header has no id column"
+    );
+    assert_eq!(
+        refused("id,status\r\n1,completed,extra\r\n"),
+        "line 2 has 3 cells; the header has 2"
+    );
+    assert_eq!(
+        refused("type,id\r\ncustomer,1\r\n"),
+        "line 2: type must be order or refund, not \"customer\""
+    );
+    assert_eq!(
+        refused("type,id,order_id\r\nrefund,r1,404\r\n"),
+        "refund r1: its order_id \"404\" is not an order of the file"
+    );
+    assert_eq!(
+        refused("id,name\r\n1,\"open\r\n"),
+        "the CSV file ends inside a quoted field"
+    );
+}

@@ -35,7 +35,8 @@ pub struct Item {
 }
 
 /// Reads an upload: `{"from": "2026-01-01", "to"?: …, "orders"?: […],
-/// "refunds"?: […]}`; each item is checked as `/sync/*` checks it, and
+/// "refunds"?: […]}`, or `{"from", "to"?, "csv": "<the file>"}` (see
+/// [`from_csv`]); each item is checked as `/sync/*` checks it, and
 /// the error names the field (`orders[3].line_items[0].quantity`).
 pub fn read(body: &str, options: &TransactionOptions) -> Result<Vec<Item>, Error> {
     let value: Value = crate::proxy::json::parse(body)?;
@@ -57,7 +58,17 @@ pub fn read(body: &str, options: &TransactionOptions) -> Result<Vec<Item>, Error
             )),
         }
     };
-    let (orders, refunds) = (list("orders")?, list("refunds")?);
+    let (orders, refunds) = match root.get("csv") {
+        Some(Value::String(text)) => from_csv(text)?,
+        Some(_) => {
+            return Err(Error::field(
+                Code::InvalidType,
+                "csv",
+                "csv must be the CSV file's text",
+            ))
+        }
+        None => (list("orders")?, list("refunds")?),
+    };
     if orders.is_empty() && refunds.is_empty() {
         return Err(Error::field(
             Code::MissingField,
@@ -191,4 +202,163 @@ pub fn csv(items: &[Item], options: &TransactionOptions) -> Result<String, Error
         transactions.push(request);
     }
     Ok(export_csv(&transactions))
+}
+
+/// The columns of a CSV upload that are not an order's own fields.
+const TYPE_COLUMN: &str = "type";
+const ORDER_OF_REFUND: &str = "order_id";
+const LINE_PREFIX: &str = "line_items.";
+
+/// A CSV upload as the JSON upload's `orders` and `refunds`. The header
+/// names the fields as in `POST /sync/orders`; `type` is `order` or
+/// `refund` (default `order`); a refund's `order_id` names an order of the
+/// same file; `line_items.<field>` columns are one line item per row, and
+/// the rows of one `type` and `id` are one order or refund. Empty cells
+/// are left out. The error names the line of the file.
+pub fn from_csv(text: &str) -> Result<(Vec<Value>, Vec<Value>), Error> {
+    let rows = parse_csv(text)?;
+    let Some((header, body)) = rows.split_first() else {
+        return Err(Error::field(
+            Code::MissingField,
+            "csv",
+            "the CSV file is empty",
+        ));
+    };
+    if !header.iter().any(|h| h == "id") {
+        return Err(Error::field(
+            Code::MissingField,
+            "csv",
+            "the CSV header has no id column",
+        ));
+    }
+    // (type, id) → the item, in the order first seen.
+    let mut items: Vec<((String, String), Map<String, Value>)> = Vec::new();
+    for (n, row) in body.iter().enumerate() {
+        let line = n + 2;
+        if row.iter().all(|cell| cell.is_empty()) {
+            continue;
+        }
+        if row.len() != header.len() {
+            let message = format!(
+                "line {line} has {} cells; the header has {}",
+                row.len(),
+                header.len()
+            );
+            return Err(Error::field(Code::InvalidValue, "csv", message));
+        }
+        let cell = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .map(|i| row[i].as_str())
+                .unwrap_or("")
+        };
+        let kind = match cell(TYPE_COLUMN) {
+            "" | "order" => "order",
+            "refund" => "refund",
+            other => {
+                let message = format!("line {line}: type must be order or refund, not \"{other}\"");
+                return Err(Error::field(Code::InvalidValue, "csv", message));
+            }
+        };
+        let key = (kind.to_owned(), cell("id").to_owned());
+        let at = match items.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                items.push((key, Map::new()));
+                items.len() - 1
+            }
+        };
+        let item = &mut items[at].1;
+        let mut line_item = Map::new();
+        for (name, value) in header.iter().zip(row) {
+            if value.is_empty() || name == TYPE_COLUMN {
+                continue;
+            }
+            match name.strip_prefix(LINE_PREFIX) {
+                Some(field) => {
+                    line_item.insert(field.to_owned(), Value::String(value.clone()));
+                }
+                None => {
+                    item.insert(name.clone(), Value::String(value.clone()));
+                }
+            }
+        }
+        if !line_item.is_empty() {
+            let lines = item
+                .entry("line_items")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(lines) = lines {
+                lines.push(Value::Object(line_item));
+            }
+        }
+    }
+    let orders: Vec<Value> = items
+        .iter()
+        .filter(|((kind, _), _)| kind == "order")
+        .map(|(_, o)| Value::Object(o.clone()))
+        .collect();
+    let mut refunds = Vec::new();
+    for ((kind, id), refund) in &items {
+        if kind != "refund" {
+            continue;
+        }
+        let order_id = refund
+            .get(ORDER_OF_REFUND)
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let order = orders
+            .iter()
+            .find(|o| o.get("id").and_then(Value::as_str) == Some(order_id))
+            .cloned()
+            .ok_or_else(|| {
+                let message =
+                    format!("refund {id}: its order_id \"{order_id}\" is not an order of the file");
+                Error::field(Code::InvalidValue, "csv", message)
+            })?;
+        let mut refund = refund.clone();
+        refund.remove(ORDER_OF_REFUND);
+        refunds.push(json!({ "refund": refund, "order": order }));
+    }
+    Ok((orders, refunds))
+}
+
+/// RFC 4180 rows: fields separated by commas, quoted with `"` (a quote
+/// inside doubled), lines ending in CRLF or LF. By hand: a few lines,
+/// where the `csv` crate would add to the Worker's `.wasm`.
+fn parse_csv(text: &str) -> Result<Vec<Vec<String>>, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(Error::field(
+            Code::InvalidValue,
+            "csv",
+            "the CSV file ends inside a quoted field",
+        ));
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
 }

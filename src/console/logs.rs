@@ -11,7 +11,7 @@
 use crate::error::{Code, Error};
 use crate::json::write::{self, Object};
 use crate::offline::date::Date;
-use crate::proxy::log::{CacheStatus, LogEntry};
+use crate::proxy::log::{CacheStatus, Call, LogEntry};
 use crate::proxy::Reply;
 use crate::redact::Redactor;
 
@@ -128,17 +128,7 @@ pub fn row(entry: &LogEntry, reply: &Reply, at: u64, redactor: &Redactor) -> Opt
     if entry.caller == "-" || entry.caller == "console" || entry.path == "-" {
         return None;
     }
-    let cut = |text: &str| {
-        let clean = redactor.owned(text);
-        if clean.len() <= BODY_LIMIT {
-            return clean;
-        }
-        let mut end = BODY_LIMIT;
-        while !clean.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}…[cut at {BODY_LIMIT} bytes]", &clean[..end])
-    };
+    let cut = |text: &str| cut(&redactor.owned(text));
     Some(Row {
         at,
         day: Date::from_unix_ms(at as f64).to_string(),
@@ -151,6 +141,37 @@ pub fn row(entry: &LogEntry, reply: &Reply, at: u64, redactor: &Redactor) -> Opt
         request: entry.request.as_deref().filter(|t| !t.is_empty()).map(cut),
         response: reply.body.as_deref().map(cut),
     })
+}
+
+/// The row of a call to TaxJar outside a proxied request (see
+/// [`crate::proxy::log::Call`]): its path is the route, its source
+/// `taxjar`.
+pub fn call_row(call: &Call, at: u64, redactor: &Redactor) -> Row {
+    let cut = |text: &String| cut(&redactor.owned(text));
+    Row {
+        at,
+        day: Date::from_unix_ms(at as f64).to_string(),
+        route: call.path.clone(),
+        method: call.method.clone(),
+        status: call.status,
+        ms: Some(call.ms),
+        cart_key: None,
+        source: "taxjar",
+        request: call.request.as_ref().map(cut),
+        response: call.response.as_ref().map(cut),
+    }
+}
+
+/// `text` cut at [`BODY_LIMIT`] bytes (on a character boundary), saying so.
+fn cut(text: &str) -> String {
+    if text.len() <= BODY_LIMIT {
+        return text.to_owned();
+    }
+    let mut end = BODY_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…[cut at {BODY_LIMIT} bytes]", &text[..end])
 }
 
 /// The console's filter: days (UTC, inclusive), route, status (`200`, or
@@ -276,7 +297,11 @@ fn clause(filter: &Filter) -> (String, Vec<Param>) {
         add("day <= ?", Param::Text(to.clone()));
     }
     if let Some(route) = &filter.route {
-        add("route = ?", Param::Text(route.clone()));
+        // The route, or a TaxJar path under it (`/v2/transactions/orders/1001`).
+        add(
+            "(route = ? OR route LIKE ? || '/%')",
+            Param::Text(route.clone()),
+        );
     }
     if let Some((low, high)) = filter.status {
         add("status >= ?", Param::Int(i64::from(low)));

@@ -89,3 +89,46 @@ impl LogEntry {
         serde_json::to_string(self).unwrap_or_default()
     }
 }
+
+/// One call to TaxJar that is not a shopper's or server's request (a
+/// Transaction Sync delivery, the console's checks and syncs, the cron),
+/// for the console's D1 logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    /// The method.
+    pub method: String,
+    /// TaxJar's path (no query).
+    pub path: String,
+    /// TaxJar's status; 0 when it did not answer.
+    pub status: u16,
+    /// How long it took.
+    pub ms: u64,
+    /// The body sent.
+    pub request: Option<String>,
+    /// The body answered (already redacted by the caller's outcome).
+    pub response: Option<String>,
+}
+
+impl Call {
+    /// The call of `request` that came to `outcome` in `ms`.
+    pub fn of(request: &super::UpstreamRequest, outcome: &super::Outcome, ms: f64) -> Call {
+        let rest = request
+            .url
+            .split_once("://")
+            .map_or(request.url.as_str(), |(_, r)| r);
+        let path = rest.find('/').map_or("/", |at| &rest[at..]);
+        let (status, response) = match outcome {
+            super::Outcome::Answered { status, body, .. } => (*status, Some(body.clone())),
+            super::Outcome::TooLarge { status, .. } => (*status, None),
+            _ => (0, None),
+        };
+        Call {
+            method: request.method.clone(),
+            path: path.split('?').next().unwrap_or("/").to_owned(),
+            status,
+            ms: ms.max(0.0).round() as u64,
+            request: request.body.clone(),
+            response,
+        }
+    }
+}

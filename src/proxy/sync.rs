@@ -302,6 +302,8 @@ pub struct Delivery<'a, L: FnMut(&str)> {
     pub attempt: Attempt,
     /// Where the log lines go.
     pub log: L,
+    /// Each call sent, for the console's D1 logs.
+    pub calls: Vec<super::log::Call>,
 }
 
 /// What a delivery came to: the record to keep, and whether the message
@@ -335,6 +337,9 @@ impl<L: FnMut(&str)> Attempts for Delivery<'_, L> {
         let answer = Answer::from(tried.sent).redacted(self.redactor);
         let line = attempt_line(self.config, self.token, &self.attempt, &answer, tried.ms);
         (self.log)(&line);
+        let sent = upstream_call(self.config, self.token, &self.attempt);
+        self.calls
+            .push(super::log::Call::of(&sent, &answer, tried.ms));
         match after(&self.attempt, &answer, &format_iso(tried.now_ms as i64)) {
             Step::Next(fallback) => {
                 self.attempt = *fallback;

@@ -321,6 +321,15 @@ test("Transaction Sync: a failing order retried from the console; a backfill upl
   const stored = (await fakeOrders()).filter((id) => id.startsWith("bf-"));
   assert.deepEqual(stored.sort(), orders.slice(0, 30).map((o) => o.id).sort());
 
+  // A CSV file of the same fields works too.
+  const csv = "type,id,created_at,status,from_country,from_zip,from_state,to_country,to_zip,to_state,shipping,sales_tax,line_items.id,line_items.quantity,line_items.unit_price\r\n"
+    + "order,csv-e2e-1,2024-05-01,completed,US,92093,CA,US,90002,CA,5,0.93,1,1,10.00\r\n";
+  await page.locator("#backfill-file").setInputFiles({ name: "orders.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.locator("#backfill-form button[type=submit]").click();
+  await page.locator("#backfill-counts").filter({ hasText: "1 received, 1 sent, 0 skipped, 0 failed. Done." }).waitFor({ timeout: 60_000 });
+  assert.ok((await fakeOrders()).includes("csv-e2e-1"));
+  await page.locator("#backfill-file").setInputFiles({ name: "orders.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ orders })) });
+
   // The same upload as TaxJar's CSV import file.
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#backfill-csv").click()]);
   assert.equal(download.suggestedFilename(), "taxjar-transactions.csv");

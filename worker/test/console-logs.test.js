@@ -43,10 +43,15 @@ describe("logs for support", () => {
   it("logs each answer with where it came from; the console filters, pages and downloads them", async () => {
     const s = await consoleSession();
     await traffic(s);
-    expect((await rowsNow()).map((r) => r.source)).toEqual(["taxjar", "cache", "no_nexus", "exempt", "offline", "worker"]);
+    // The console's nexus sync is a call to TaxJar too.
+    expect((await rowsNow()).map((r) => [r.route, r.source])).toEqual([
+      ["/v2/nexus/regions", "taxjar"],
+      ["/v2/taxes", "taxjar"], ["/v2/taxes", "cache"], ["/v2/taxes", "no_nexus"],
+      ["/v2/taxes", "exempt"], ["/v2/taxes", "offline"], ["/v2/taxes", "worker"],
+    ]);
 
     const all = await admin(s, "GET", "logs");
-    expect([all.status, all.json.total, all.json.page, all.json.pages]).toEqual([200, 6, 1, 1]);
+    expect([all.status, all.json.total, all.json.page, all.json.pages]).toEqual([200, 7, 1, 1]);
     const newest = all.json.entries[0];
     expect([newest.route, newest.method, newest.status, newest.source]).toEqual(["/v2/taxes", "POST", 400, "worker"]);
     expect(newest.request).toContain('"to_zip":"abc"');
@@ -70,7 +75,7 @@ describe("logs for support", () => {
     const file = await admin(s, "GET", "logs/download?status=2xx");
     expect(file.headers["content-disposition"]).toBe(`attachment; filename="edgetax-logs-${today}.json"`);
     expect(file.json.filter).toEqual({ from: null, to: null, route: null, status: ["200", "299"] });
-    expect(file.json.entries.length).toBe(5);
+    expect(file.json.entries.length).toBe(6);
   });
 
   it("pages 50 entries at a time", async () => {
@@ -98,7 +103,13 @@ describe("logs for support", () => {
     const now = Date.now();
     await env.LOGS.batch([1, 3, 10].map((days) => insert.bind(now - days * 86_400_000, day(now - days * 86_400_000))));
     await runScheduled();
-    expect((await env.LOGS.prepare("SELECT COUNT(*) AS n FROM calls").first()).n).toBe(1);
+    expect((await env.LOGS.prepare("SELECT COUNT(*) AS n FROM calls WHERE route = '/v2/taxes'").first()).n).toBe(1);
+    // The cron's own calls to TaxJar are logged too.
+    const cron = await env.LOGS.prepare("SELECT method, route, status, source FROM calls WHERE route != '/v2/taxes' ORDER BY route").all();
+    expect(cron.results).toEqual([
+      { method: "GET", route: "/v2/nexus/regions", status: 200, source: "taxjar" },
+      { method: "GET", route: "/v2/summary_rates", status: 200, source: "taxjar" },
+    ]);
   });
 });
 

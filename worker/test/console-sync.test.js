@@ -110,6 +110,31 @@ describe("Backfill Transactions", () => {
   });
 });
 
+describe("Backfill Transactions from a CSV file", () => {
+  it("reads orders, their line items and refunds from the CSV, and queues them", async () => {
+    const { sent, testEnv } = recording();
+    const s = await consoleSession({ envOverride: testEnv });
+    const csv = [
+      "type,id,created_at,status,from_country,from_zip,from_state,to_country,to_zip,to_state,to_city,to_street,shipping,sales_tax,order_id,line_items.id,line_items.quantity,line_items.unit_price",
+      "order,csv-a,2024-03-02,completed,US,92093,CA,US,90002,CA,Los Angeles,1 Main St,5,1.85,,1,1,10.00",
+      "order,csv-a,2024-03-02,completed,US,92093,CA,US,90002,CA,Los Angeles,1 Main St,5,1.85,,2,1,10.00",
+      "refund,csv-r,2024-03-04,,,,,,,,,,,,csv-a,,,",
+    ].join("\r\n");
+    const res = await admin(s, "POST", "backfill", { from: "2024-03-01", csv }, testEnv);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ received: 2, pending: 2 });
+    const jobs = sent.map((b) => JSON.parse(b));
+    expect(jobs.map((j) => j.type)).toEqual(["order", "refund"]);
+    expect(jobs[0].order.line_items).toEqual([
+      { id: "1", quantity: "1", unit_price: "10.00" },
+      { id: "2", quantity: "1", unit_price: "10.00" },
+    ]);
+    expect(jobs[1].refund).toEqual({ id: "csv-r", created_at: "2024-03-04" });
+    const bad = await admin(s, "POST", "backfill", { from: "2024-03-01", csv: "id,x\r\n1,2,3" }, testEnv);
+    expect([bad.status, bad.json.field, bad.json.detail]).toEqual([400, "csv", "csv: line 2 has 3 cells; the header has 2"]);
+  });
+});
+
 describe("Transaction Sync: failing, dead-letter, retry", () => {
   it("lists a failing order, marks it dead from the DLQ, and retries it from the console", async () => {
     const { sent, testEnv } = recording();
@@ -143,5 +168,13 @@ describe("Transaction Sync: failing, dead-letter, retry", () => {
 
     const none = await admin(s, "POST", "sync/retry", { kind: "order", id: "dlq-1" }, testEnv);
     expect(none.status).toBe(404);
+
+    // Both deliveries' calls to TaxJar are in the logs for support.
+    const logs = await admin(s, "GET", "logs?route=%2Fv2%2Ftransactions%2Forders", undefined, testEnv);
+    expect(logs.json.entries.map((e) => [e.method, e.route, e.status, e.source]).reverse()).toEqual([
+      ["POST", "/v2/transactions/orders", 500, "taxjar"],
+      ["POST", "/v2/transactions/orders", 201, "taxjar"],
+    ]);
+    expect(JSON.parse(logs.json.entries[0].request).transaction_id).toBe("dlq-1");
   });
 });

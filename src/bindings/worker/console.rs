@@ -166,7 +166,7 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             let Ok(config) = &live.config else {
                 return Reply::error(503, "configuration error");
             };
-            let sent = exchange(state, config, &matched, &upstream).await;
+            let sent = logged(state, runtime, config, &matched, &upstream).await;
             return calls::tested(&sent.done, sent.ms);
         }
         Call::ReadNexus => return calls::read_nexus(&live),
@@ -219,7 +219,7 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             let Ok(config) = &live.config else {
                 return Reply::error(503, "configuration error");
             };
-            let sent = exchange(state, config, &matched, &upstream).await;
+            let sent = logged(state, runtime, config, &matched, &upstream).await;
             let reply = match calls::token_checked(&token, &sent.done) {
                 Ok(reply) => reply,
                 Err(reply) => return reply,
@@ -237,7 +237,7 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
             Ok(next) => (next, Reply::empty(0)),
             Err(reply) => return reply,
         },
-        Call::SyncNexus => match synced_nexus(state, &live, &current).await {
+        Call::SyncNexus => match synced_nexus(state, runtime, &live, &current).await {
             Ok(next) => (next, Reply::empty(0)),
             Err(reply) => return reply,
         },
@@ -258,13 +258,33 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
 }
 
 /// Fetches the nexus regions from TaxJar: what KV is to hold with them.
-async fn synced_nexus(state: &State, live: &Live, current: &Stored) -> Result<Stored, Reply> {
+async fn synced_nexus(
+    state: &State,
+    runtime: &WorkerRuntime,
+    live: &Live,
+    current: &Stored,
+) -> Result<Stored, Reply> {
     let (matched, upstream) = calls::nexus_request(live)?;
     let Ok(config) = &live.config else {
         return Err(Reply::error(503, "configuration error"));
     };
-    let sent = exchange(state, config, &matched, &upstream).await;
+    let sent = logged(state, runtime, config, &matched, &upstream).await;
     calls::nexus_synced(current, &sent.done, now_seconds())
+}
+
+/// Sends one of the console's (or the cron's) calls to TaxJar, and logs it
+/// in D1 like every call the Worker makes.
+async fn logged(
+    state: &State,
+    runtime: &WorkerRuntime,
+    config: &crate::proxy::Config,
+    matched: &crate::proxy::Matched,
+    upstream: &crate::proxy::UpstreamRequest,
+) -> crate::http::Driven<crate::proxy::Outcome> {
+    let sent = exchange(state, config, matched, upstream).await;
+    let call = crate::proxy::log::Call::of(upstream, &sent.done, sent.ms);
+    super::logs::calls(state, runtime, &[call]).await;
+    sent
 }
 
 /// The cron's nexus sync: with the console on, its KV bound and a token
@@ -310,7 +330,7 @@ async fn cron_sync(state: &State, runtime: &WorkerRuntime) -> Result<(), (&'stat
             .ok_or_else(unreadable)?
             .as_deref(),
     );
-    let next = match synced_nexus(state, &live, &current).await {
+    let next = match synced_nexus(state, runtime, &live, &current).await {
         Ok(next) => next,
         Err(reply) if reply.status == 409 => {
             return Err(("skipped", "no API token is configured".to_owned()))

@@ -12,7 +12,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use crate::bindings::clock::now_ms;
 use crate::console::logs::{self, Filter, Param, Row};
 use crate::console::savings;
-use crate::proxy::log::LogEntry;
+use crate::proxy::log::{Call, LogEntry};
 use crate::proxy::Reply;
 
 use super::{State, WorkerRuntime};
@@ -150,6 +150,27 @@ pub(super) fn record(
         Ok(JsValue::UNDEFINED)
     });
     let _ = runtime.wait_until(&write);
+}
+
+/// Writes rows for calls to TaxJar outside a proxied request (Transaction
+/// Sync's deliveries, the console's checks and syncs, the cron), when
+/// logging is on and `LOGS` is bound.
+pub(super) async fn calls(state: &State, runtime: &WorkerRuntime, calls: &[Call]) {
+    let live = state.live();
+    let on = live.config.as_ref().is_ok_and(|c| c.logging_enabled);
+    let (Some(db), true, false) = (runtime.logs(), on, calls.is_empty()) else {
+        return;
+    };
+    let now = now_ms() as u64;
+    let rows: Vec<Row> = calls
+        .iter()
+        .map(|c| logs::call_row(c, now, &live.redactor))
+        .collect();
+    let statements: Vec<(&str, Vec<Param>)> =
+        rows.iter().map(|r| (logs::INSERT, r.params())).collect();
+    if !exec_all(state, &db, &statements).await {
+        state.log(r#"{"level":"error","event":"log_write_failed","detail":"the LOGS D1 database could not be written"}"#);
+    }
 }
 
 /// The console's logs calls: a page (`download`: the JSON file instead).

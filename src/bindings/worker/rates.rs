@@ -59,6 +59,8 @@ async fn run(state: &State, runtime: &WorkerRuntime) -> Report {
         return report;
     };
     let upstreamed = exchange(state, config, &matched, &request).await;
+    let call = crate::proxy::log::Call::of(&request, &upstreamed.done, upstreamed.ms);
+    super::logs::calls(state, runtime, &[call]).await;
     let day = today();
     let stored = match rates::document(config, &upstreamed.done, day) {
         Ok(document) => store(runtime, config, &document.text)

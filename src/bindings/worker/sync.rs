@@ -254,8 +254,10 @@ pub(super) async fn process(
         log: |line: &str| {
             state.log(line);
         },
+        calls: Vec::new(),
     };
     let delivered = drive(&mut delivery, &Js).await.done;
+    logs::calls(state, runtime, &delivery.calls).await;
     keep(records.as_ref(), &key, delivered.record.as_ref()).await;
     track(
         state,

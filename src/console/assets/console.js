@@ -421,12 +421,17 @@ async function showSync() {
 
 async function backfillBody() {
   const file = $("backfill-file").files[0];
-  if (!file) throw new Error("Choose the JSON file of orders and refunds first.");
+  if (!file) throw new Error("Choose the JSON or CSV file of orders and refunds first.");
+  const text = await file.text();
   let upload;
-  try {
-    upload = JSON.parse(await file.text());
-  } catch {
-    throw new Error("That file is not JSON.");
+  if (/\.csv$/i.test(file.name) || file.type === "text/csv") {
+    upload = { csv: text };
+  } else {
+    try {
+      upload = JSON.parse(text);
+    } catch {
+      throw new Error("That file is neither JSON nor a .csv file.");
+    }
   }
   return { ...upload, from: $("backfill-from").value, ...($("backfill-to").value ? { to: $("backfill-to").value } : {}) };
 }

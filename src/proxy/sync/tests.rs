@@ -169,6 +169,7 @@ fn deliver<const N: usize>(
         redactor: &redactor,
         attempt: first(job),
         log: |line: &str| lines.push(line.to_owned()),
+        calls: Vec::new(),
     };
     let driven = block_on(drive(&mut delivery, &fake));
     (driven, lines, fake)
