@@ -70,3 +70,22 @@ test("the console page sends its CSP and the demo prints a passphrase", async ()
   assert.equal(res.headers.get("content-security-policy"), "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
   assert.equal(res.headers.get("access-control-allow-origin"), null);
 });
+
+// Last in this file: it locks this stack's address out of signing in for 10 minutes.
+test("the 6th wrong passphrase within 10 minutes is refused with 429, and the page says when to try again", async () => {
+  const { context, page, problems } = await openConsolePage(stack, (status, path) => status === 429 && path === "/console/api/session");
+  for (let i = 1; i <= 6; i++) {
+    await page.locator("#passphrase").fill(`wrong-${i}`);
+    await page.locator("#passphrase").press("Enter");
+    const expected = i <= 5 ? "That passphrase is not right." : "Too many failed attempts. Try again in 10 minutes.";
+    await page.locator("#message.error").filter({ hasText: expected }).waitFor();
+    await page.locator("#message").evaluate((el) => { el.textContent = ""; el.classList.remove("error"); });
+  }
+  // Even the right passphrase is refused now.
+  await page.locator("#passphrase").fill(stack.demo.consoleKey);
+  await page.locator("#passphrase").press("Enter");
+  await page.locator("#message.error").filter({ hasText: "Too many failed attempts" }).waitFor();
+  assert.equal(await page.locator("#signin").isVisible(), true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
