@@ -269,19 +269,33 @@ impl Parser<'_> {
         }
         loop {
             items.push(self.value()?);
-            match self.peek() {
-                Some(b',') => {
-                    self.at += 1;
-                    if self.peek() == Some(b']') {
-                        return Err(("trailing comma", self.at + 1));
-                    }
-                }
-                Some(b']') => {
-                    self.at += 1;
-                    return Ok(Json::Array(items));
-                }
-                _ => return Err(self.here("expected `,` or `]`", "EOF while parsing a list")),
+            if self.separator(b']', "expected `,` or `]`", "EOF while parsing a list")? {
+                return Ok(Json::Array(items));
             }
+        }
+    }
+
+    /// After an item of a list or an object: `,` (not followed by
+    /// `close`) → `false`, `close` → `true`, anything else an error.
+    fn separator(
+        &mut self,
+        close: u8,
+        expected: &'static str,
+        eof: &'static str,
+    ) -> Result<bool, Fail> {
+        match self.peek() {
+            Some(b',') => {
+                self.at += 1;
+                if self.peek() == Some(close) {
+                    return Err(("trailing comma", self.at + 1));
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.at += 1;
+                Ok(true)
+            }
+            _ => Err(self.here(expected, eof)),
         }
     }
 
@@ -302,18 +316,8 @@ impl Parser<'_> {
                 _ => return Err(self.here("expected `:`", "EOF while parsing an object")),
             }
             members.push((key, self.value()?));
-            match self.peek() {
-                Some(b',') => {
-                    self.at += 1;
-                    if self.peek() == Some(b'}') {
-                        return Err(("trailing comma", self.at + 1));
-                    }
-                }
-                Some(b'}') => {
-                    self.at += 1;
-                    return Ok(Json::Object(members));
-                }
-                _ => return Err(self.here("expected `,` or `}`", "EOF while parsing an object")),
+            if self.separator(b'}', "expected `,` or `}`", "EOF while parsing an object")? {
+                return Ok(Json::Object(members));
             }
         }
     }

@@ -238,6 +238,20 @@ impl Inner {
         *field(&mut self.stats.borrow_mut()) += 1;
     }
 
+    /// Counts one of two outcomes (`first` or not) and logs its event at
+    /// `info` for `key`.
+    fn tally(
+        &self,
+        first: bool,
+        counters: [fn(&mut Stats) -> &mut u32; 2],
+        events: [&str; 2],
+        key: &str,
+    ) {
+        let at = usize::from(!first);
+        self.count(counters[at]);
+        self.log("info", events[at], Some(key), None, None);
+    }
+
     /// A memo hit for a cart text seen before (valid and due a lookup,
     /// under the same nexus regions); `None` sends the cart the long way.
     fn known_hit(&self, text: &JsString) -> Option<Result<JsValue, JsValue>> {

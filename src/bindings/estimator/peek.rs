@@ -75,18 +75,12 @@ impl Inner {
             at.map(|at| shown.remove(at).1)
         };
         if let Some(shown) = shown {
-            let hit = same_figures(&shown, estimate);
-            self.count(if hit {
-                |s| &mut s.provisional_hits
-            } else {
-                |s| &mut s.provisional_misses
-            });
-            let event = if hit {
-                "provisional_hit"
-            } else {
-                "provisional_miss"
-            };
-            self.log("info", event, Some(key), None, None);
+            self.tally(
+                same_figures(&shown, estimate),
+                [|s| &mut s.provisional_hits, |s| &mut s.provisional_misses],
+                ["provisional_hit", "provisional_miss"],
+                key,
+            );
         }
     }
 }

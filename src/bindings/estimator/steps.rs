@@ -63,18 +63,12 @@ impl EstimatorSteps {
             Regions::Fetch => return Ok(object(&[("regions", inner.request(None))])),
         };
         if let Plan::Skip(estimate) = plan(&cart, regions.as_deref().map(Vec::as_slice)) {
-            let exempt = estimate.source == Source::Exempt;
-            inner.count(if exempt {
-                |s| &mut s.exempt_skips
-            } else {
-                |s| &mut s.no_nexus_skips
-            });
-            let event = if exempt {
-                "exempt_skip"
-            } else {
-                "no_nexus_skip"
-            };
-            inner.log("info", event, Some(&estimate.key), None, None);
+            inner.tally(
+                estimate.source == Source::Exempt,
+                [|s| &mut s.exempt_skips, |s| &mut s.no_nexus_skips],
+                ["exempt_skip", "no_nexus_skip"],
+                &estimate.key,
+            );
             return Ok(object(&[("estimate", parse_js(&estimate.to_json()))]));
         }
         let key = cart_key(&cart);
