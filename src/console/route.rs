@@ -21,11 +21,16 @@ pub const CSP: &str =
 pub(crate) const SIGN_IN_BODY_LIMIT: usize = 4096;
 
 /// The console's routes: path, the methods it takes.
-pub(crate) const ROUTES: [(&str, &str); 19] = [
+pub(crate) const ROUTES: [(&str, &str); 24] = [
     ("/console", "GET"),
     ("/console/", "GET"),
     ("/console/console.css", "GET"),
     ("/console/console.js", "GET"),
+    ("/console/console-api.js", "GET"),
+    ("/console/console-settings.js", "GET"),
+    ("/console/console-nexus.js", "GET"),
+    ("/console/console-logs.js", "GET"),
+    ("/console/console-sync.js", "GET"),
     ("/console/api/session", "GET, POST, DELETE"),
     ("/console/api/status", "GET"),
     ("/console/api/settings", "GET, PUT"),
