@@ -24,7 +24,7 @@
 
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -242,6 +242,7 @@ function conformanceDir() {
  * - `sandbox`: shorthand, true for mode "fake", false for "taxjar".
  * - `fakeOptions`: extra options for `startFake` (e.g. `latencyMs`).
  * - `workerVars`: extra `--var NAME:value` pairs for the Worker.
+ * - `queueRetries`: the sync queue's `max_retries` for this run (default: wrangler.toml's).
  * - `onOutput(chunk)`: receives wrangler's output (default: kept, shown on failure).
  * - `signal`: an AbortSignal that cancels a start in progress (everything started is stopped).
  * Resolves to `{ url, apiUrl, consoleUrl, consoleKey, fakeUrl, fakeToken, fake, mode, sandbox, config, stop(), stopWorker(), startWorker() }`
@@ -255,6 +256,7 @@ export async function startDemo(options = {}) {
     mode = sandbox === undefined ? (hasRealToken() ? "taxjar" : "offline") : sandbox ? "fake" : "taxjar",
     fakeOptions = {},
     workerVars = {},
+    queueRetries,
     onOutput,
     signal,
   } = options;
@@ -324,8 +326,19 @@ export async function startDemo(options = {}) {
       ...(mode === "offline" ? { TAXJAR_API_TOKEN: "" } : {}),
       ...workerVars,
     };
+    // queueRetries: the sync queue's max_retries for this run (a copy of
+    // wrangler.toml beside it, removed at the end), so a test can see a
+    // message reach the dead-letter queue without hours of backoff.
+    const configArgs = [];
+    if (queueRetries !== undefined) {
+      const file = join(WORKER_DIR, `.wrangler-demo-${process.pid}-${wPort}.toml`);
+      const toml = readFileSync(join(WORKER_DIR, "wrangler.toml"), "utf8");
+      writeFileSync(file, toml.replace(/^max_retries = \d+$/m, `max_retries = ${Number(queueRetries)}`));
+      cleanups.push(() => rmSync(file, { force: true }));
+      configArgs.push("--config", file);
+    }
     const args = [
-      WRANGLER, "dev", "--ip", HOST, "--port", String(wPort), "--local",
+      WRANGLER, "dev", ...configArgs, "--ip", HOST, "--port", String(wPort), "--local",
       "--persist-to", persist, "--show-interactive-dev-session=false",
       ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
     ];
