@@ -103,8 +103,10 @@ setup-browsers:
 # Shared by build, test and demo so each runs it once after its own setup.
 # Two builds of one crate (Cargo.toml [features]): the browser build is the
 # package's root (`edgetax`), the server build goes to pkg/server/
-# (`edgetax/server`); scripts/package.mjs assembles the rest.
+# (`edgetax/server`); scripts/package.mjs assembles the rest. Old JS
+# snippets go first: wasm-pack leaves files of earlier builds in place.
 define build_pkg
+rm -rf pkg/snippets target/pkg-server/snippets
 wasm-pack build --target web --release --out-dir pkg --out-name edgetax -- --no-default-features --features js
 wasm-pack build --target web --release --out-dir target/pkg-server --out-name edgetax_server
 node scripts/package.mjs

@@ -2,10 +2,14 @@
 # The wasm tests in headless Chrome and Firefox (wasm-pack test), with the
 # local TaxJar fake running: scripts/wasm-browser-tests.sh CHROMEDRIVER GECKODRIVER
 #
-# Headless Chrome here now and then never loads the test page ("Failed to
-# detect test as having been run", after Chrome's 300 s renderer timeout):
-# a start-up hang, seen in 3 of 5 clean-clone runs, each time on a
-# different test binary, never a test's own failure. A run that hangs is
+# The cause of the old "Failed to detect test as having been run" hangs
+# (headless Chrome stuck at "Loading scripts" until its 300 s renderer
+# timeout): the runner's page server answered about four requests at once
+# on this 2-core machine, and the page asked for six JS modules in
+# parallel (five inline snippets and driver.js); the last ones were never
+# answered. The bindings' JS now comes in three modules
+# (src/bindings/helpers.js, worker/helpers.js, estimator/driver.js): 8 of 8
+# probe loads finished, against 3 of 8 before. A run that still hangs is
 # tried again, up to three runs in all; a test that fails fails at once.
 set -uo pipefail
 # The runner's plain poll of the page's output, not its streamed long

@@ -17,18 +17,7 @@ use crate::error::{Code, Error};
 use crate::money::{cents_bytes, decimal_from_f64, DecimalInput, Money, MAX_DECIMALS};
 use crate::split;
 
-#[wasm_bindgen(inline_js = "
-export function finiteNumbers(list) {
-  if (!Array.isArray(list)) return undefined;
-  for (let i = 0; i < list.length; i++) {
-    if (typeof list[i] !== 'number' || !Number.isFinite(list[i])) return undefined;
-  }
-  return Float64Array.from(list);
-}
-export function splitList(text) {
-  return text === '' ? [] : text.split(',');
-}
-")]
+#[wasm_bindgen(module = "/src/bindings/helpers.js")]
 extern "C" {
     /// The list as a `Float64Array` when every item is a finite number.
     #[wasm_bindgen(js_name = finiteNumbers)]

@@ -15,14 +15,7 @@ use crate::cart::Cart;
 use crate::error::{Code, Error};
 use crate::json::Json;
 
-#[wasm_bindgen(inline_js = "
-const keep = (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
-export function toJson(value) {
-  const text = JSON.stringify(value);
-  // NaN and Infinity always print as null: only then pay for the replacer.
-  return text !== undefined && text.includes('null') ? JSON.stringify(value, keep) : text;
-}
-")]
+#[wasm_bindgen(module = "/src/bindings/helpers.js")]
 extern "C" {
     #[wasm_bindgen(js_name = toJson, catch)]
     fn to_json_text(value: &JsValue) -> Result<JsValue, JsValue>;

@@ -19,13 +19,7 @@ use crate::proxy::Reply;
 use super::io::read_body;
 use super::{exchange, vault, State, WorkerRuntime};
 
-#[wasm_bindgen(inline_js = "
-export function sessionId() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-")]
+#[wasm_bindgen(module = "/src/bindings/worker/helpers.js")]
 extern "C" {
     /// 16 random bytes from `crypto.getRandomValues`, as 32 hex digits.
     #[wasm_bindgen(js_name = sessionId)]

@@ -54,12 +54,7 @@ pub(super) async fn read_body(request: &Request, limit: usize) -> Option<Vec<u8>
     }
 }
 
-#[wasm_bindgen(inline_js = "
-export function cachedText(cache, url, header) {
-  return cache.match(url).then((found) =>
-    found ? found.text().then((body) => [found.headers.get(header), body]) : undefined);
-}
-")]
+#[wasm_bindgen(module = "/src/bindings/worker/helpers.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = cachedText)]
     fn cached_text_js(cache: &WorkerCache, url: &str, header: &str) -> Result<Promise, JsValue>;

@@ -7,25 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::console::vault::{self, IV_BYTES};
 
-#[wasm_bindgen(inline_js = "
-export async function seal(key, plain) {
-  const k = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, k, new TextEncoder().encode(plain));
-  const out = new Uint8Array(12 + sealed.byteLength);
-  out.set(iv);
-  out.set(new Uint8Array(sealed), 12);
-  return out;
-}
-export async function unseal(key, iv, sealed) {
-  const k = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['decrypt']);
-  try {
-    return new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, k, sealed));
-  } catch {
-    return undefined;
-  }
-}
-")]
+#[wasm_bindgen(module = "/src/bindings/worker/helpers.js")]
 extern "C" {
     /// Resolves to the IV followed by the ciphertext and its tag.
     #[wasm_bindgen(catch)]
