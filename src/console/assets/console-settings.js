@@ -177,8 +177,8 @@ $("token-form").addEventListener("submit", async (event) => {
   const { res, json } = await api("PUT", "token", { api_token: input.value });
   if (res.ok) {
     input.value = "";
-    say(`API token saved, ending in ${json.last4}.`);
     await showStatus();
+    say(`API token saved, ending in ${json.last4}.`);
     return $("status-title").focus();
   }
   say(`Not saved: ${json?.detail ?? res.status}.`, true);
