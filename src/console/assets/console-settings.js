@@ -187,7 +187,7 @@ $("token-form").addEventListener("submit", async (event) => {
 
 $("forget-token").addEventListener("click", async () => {
   const { res } = await api("DELETE", "token");
-  say(res.ok ? "The pasted API token was removed." : `Not removed (${res.status}).`, !res.ok);
   await showStatus();
   $("api-token").focus();
+  say(res.ok ? "The pasted API token was removed." : `Not removed (${res.status}).`, !res.ok);
 });

@@ -35,9 +35,10 @@ export async function showSync() {
       retry.setAttribute("aria-label", `Retry ${t.kind} ${t.id}`);
       retry.addEventListener("click", async () => {
         const { res, json } = await api("POST", "sync/retry", { kind: t.kind, id: t.id });
-        say(res.ok ? `${t.kind} ${t.id} was queued again.` : `Not retried: ${json?.detail ?? res.status}`, !res.ok);
+        // The list first, then the message: what it says is on screen.
         await showSync();
         $("sync-title").focus();
+        say(res.ok ? `${t.kind} ${t.id} was queued again.` : `Not retried: ${json?.detail ?? res.status}`, !res.ok);
       });
       li.append(retry);
     }
