@@ -17,6 +17,13 @@ use super::{nexus, vault};
 /// valid token may read and which is not a billed calculation.
 pub(crate) const CHECK_PATH: &str = "/v2/categories";
 
+/// The settings in use, or the 503 naming what is wrong with them.
+pub fn config(live: &Live) -> Result<&Config, Reply> {
+    live.config
+        .as_ref()
+        .map_err(|problem| Reply::error(503, &format!("configuration error: {problem}")))
+}
+
 /// `GET /console/api/status`: the token secret and TaxJar URL of `env`,
 /// and the token pasted in the console.
 pub fn status(env: &Env, live: &Live) -> Reply {
@@ -54,10 +61,7 @@ pub fn token_check(
     body: Option<&[u8]>,
 ) -> Result<(String, Matched, UpstreamRequest), Reply> {
     let token = vault::pasted(text(body)?).map_err(|detail| Reply::error(400, &detail))?;
-    let config = live
-        .config
-        .as_ref()
-        .map_err(|problem| Reply::error(503, &format!("configuration error: {problem}")))?;
+    let config = config(live)?;
     let (matched, request) = check_request(config, &token);
     Ok((token, matched, request))
 }
@@ -87,10 +91,7 @@ pub fn token_checked(token: &str, outcome: &Outcome) -> Result<Reply, Reply> {
 /// `POST /console/api/test`: the request that tests the token in use, or
 /// 409 when there is none.
 pub fn test_request(live: &Live) -> Result<(Matched, UpstreamRequest), Reply> {
-    let config = live
-        .config
-        .as_ref()
-        .map_err(|problem| Reply::error(503, &format!("configuration error: {problem}")))?;
+    let config = config(live)?;
     let token = config
         .token
         .as_deref()
@@ -140,10 +141,7 @@ pub fn save_addresses(stored: &Stored, body: Option<&[u8]>) -> Result<Stored, Re
 /// `POST /console/api/nexus/sync` (and the cron): the request to TaxJar,
 /// or 409 without a token.
 pub fn nexus_request(live: &Live) -> Result<(Matched, UpstreamRequest), Reply> {
-    let config = live
-        .config
-        .as_ref()
-        .map_err(|problem| Reply::error(503, &format!("configuration error: {problem}")))?;
+    let config = config(live)?;
     nexus::sync_request(config)
         .ok_or_else(|| Reply::error(409, "no API token is configured: paste one first"))
 }

@@ -217,14 +217,20 @@ pub fn config(
     Ok(config)
 }
 
-/// Where a setting's value comes from.
-fn source(env: &dyn Fn(&str) -> Option<String>, stored: &Stored, s: &Setting) -> &'static str {
-    if stored.var(s.var).is_some() {
-        "console"
-    } else if env(s.var).is_some_and(|v| s.var == "PLUGIN" || !v.trim().is_empty()) {
-        "wrangler.toml"
-    } else {
-        "default"
+/// A setting's value and where it comes from: the console's, else the
+/// var's (blank counts as unset, except `PLUGIN`, as `Config` reads it),
+/// else the default.
+fn value_and_source(
+    env: &dyn Fn(&str) -> Option<String>,
+    stored: &Stored,
+    s: &Setting,
+) -> (String, &'static str) {
+    if let Some(value) = stored.var(s.var) {
+        return (value.to_owned(), "console");
+    }
+    match env(s.var).filter(|v| s.var == "PLUGIN" || !v.trim().is_empty()) {
+        Some(value) => (value, "wrangler.toml"),
+        None => (s.default.to_owned(), "default"),
     }
 }
 
@@ -257,11 +263,7 @@ pub fn view(env: &dyn Fn(&str) -> Option<String>, stored: &Stored) -> String {
         if i > 0 {
             out.push(',');
         }
-        let raw = stored
-            .var(s.var)
-            .map(str::to_owned)
-            .or_else(|| env(s.var).filter(|v| s.var == "PLUGIN" || !v.trim().is_empty()))
-            .unwrap_or_else(|| s.default.to_owned());
+        let (raw, source) = value_and_source(env, stored, s);
         let kind = match s.kind {
             Kind::Flag => "flag",
             Kind::Number => "number",
@@ -273,7 +275,7 @@ pub fn view(env: &dyn Fn(&str) -> Option<String>, stored: &Stored) -> String {
             .str("var", s.var)
             .str("kind", kind)
             .raw("value", &value_json(s.kind, &raw))
-            .str("source", source(env, stored, s))
+            .str("source", source)
             .raw("default", &value_json(s.kind, s.default))
             .end();
     }

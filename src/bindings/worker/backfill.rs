@@ -39,8 +39,9 @@ pub(super) async fn answer(
         return unbound();
     };
     let live = state.live();
-    let Ok(config) = &live.config else {
-        return Reply::error(503, "configuration error");
+    let config = match crate::console::calls::config(&live) {
+        Ok(config) => config,
+        Err(reply) => return reply,
     };
     let options = TransactionOptions {
         plugin: config.plugin.clone(),

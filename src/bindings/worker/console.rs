@@ -157,8 +157,9 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
                 Ok(request) => request,
                 Err(reply) => return reply,
             };
-            let Ok(config) = &live.config else {
-                return Reply::error(503, "configuration error");
+            let config = match calls::config(&live) {
+                Ok(config) => config,
+                Err(reply) => return reply,
             };
             let sent = logged(state, runtime, config, &matched, &upstream).await;
             return calls::tested(&sent.done, sent.ms);
@@ -210,8 +211,9 @@ async fn answer(state: &State, call: Call, request: &Request, runtime: &WorkerRu
                 Ok(checked) => checked,
                 Err(reply) => return reply,
             };
-            let Ok(config) = &live.config else {
-                return Reply::error(503, "configuration error");
+            let config = match calls::config(&live) {
+                Ok(config) => config,
+                Err(reply) => return reply,
             };
             let sent = logged(state, runtime, config, &matched, &upstream).await;
             let reply = match calls::token_checked(&token, &sent.done) {
@@ -259,9 +261,7 @@ async fn synced_nexus(
     current: &Stored,
 ) -> Result<Stored, Reply> {
     let (matched, upstream) = calls::nexus_request(live)?;
-    let Ok(config) = &live.config else {
-        return Err(Reply::error(503, "configuration error"));
-    };
+    let config = calls::config(live)?;
     let sent = logged(state, runtime, config, &matched, &upstream).await;
     calls::nexus_synced(current, &sent.done, now_seconds())
 }
